@@ -1,0 +1,5 @@
+export default {
+  displayName: 'auth-core',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

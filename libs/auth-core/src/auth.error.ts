@@ -1,0 +1,25 @@
+import type { ErrorCode } from '@ioauth/contracts';
+
+/**
+ * The only error auth-core throws for a refused token or credential. `code` is a contract code; `message` is short
+ * and fixed, and never holds a token, key, claim value or configuration value (STYLE.md section 4). The original
+ * error, if any, is kept as `cause` for logs.
+ */
+export class AuthError extends Error {
+  /** Survives duplicate package copies, unlike `instanceof`. */
+  readonly isAuthError = true;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Tells whether a value is an `AuthError`, from this copy of the package or another. */
+export function isAuthError(value: unknown): value is AuthError {
+  return typeof value === 'object' && value !== null && (value as { isAuthError?: unknown }).isAuthError === true;
+}

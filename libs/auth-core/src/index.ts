@@ -1,0 +1,25 @@
+export { AuthCoreModule } from './auth-core.module.js';
+export { IOAUTH_CLOCK, IOAUTH_CONFIG, IOAUTH_EXTERNAL_VERIFIER } from './auth-core.constants.js';
+export { AuthError, isAuthError } from './auth.error.js';
+export { epochSeconds, systemClock, type Clock } from './clock.js';
+export {
+  CONFIG_ENV,
+  JWT_ALGORITHMS,
+  SECRET_FIELDS,
+  type IoauthConfig,
+  type IoauthConfigInput,
+  type JwtAlgorithm,
+} from './config/ioauth-config.js';
+export type { ConfigIssue } from './config/ioauth-config.schema.js';
+export { ConfigError, configInputFromEnv, parseIoauthConfig } from './config/load-config.js';
+export { IoauthJwtService, type IoauthSignOptions, type IoauthVerifyOptions } from './jwt/ioauth-jwt.service.js';
+export { FileKeySetStorage } from './keys/file-key-set.storage.js';
+export { MemoryKeySetStorage, type KeySetStorage, type StoredKey } from './keys/key-set.storage.js';
+export { KeyStore, type KeyStoreOptions } from './keys/key-store.js';
+export { KeyMaterialError, type SigningKey } from './keys/signing-key.js';
+export { TokenService, type AccessGrant, type IssuedAccessToken } from './tokens/token.service.js';
+export {
+  ExternalTokenVerifier,
+  type ExternalIdentity,
+  type JwksTimings,
+} from './verify-only/external-token.verifier.js';

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { KeySetStorage, StoredKey } from './key-set.storage.js';
+
+/**
+ * Keeps managed keys in `<dataDir>/keys.json`, readable by the owner only (mode 0600 in a 0700 folder, OWASP ASVS
+ * V6.4.1). Writes go to a temporary file first and are renamed into place, so a crash never leaves half a key set.
+ */
+export class FileKeySetStorage implements KeySetStorage {
+  private readonly file: string;
+
+  constructor(private readonly dataDir: string) {
+    this.file = join(dataDir, 'keys.json');
+  }
+
+  async load(): Promise<StoredKey[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const parsed = JSON.parse(text) as { keys?: unknown };
+    if (!Array.isArray(parsed.keys)) throw new Error(`${this.file} is not an ioauth key set`);
+    return parsed.keys as StoredKey[];
+  }
+
+  async save(keys: StoredKey[]): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    const temporary = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, this.file);
+  }
+}

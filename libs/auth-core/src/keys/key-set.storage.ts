@@ -1,0 +1,34 @@
+import type { JsonWebKey } from 'node:crypto';
+
+import type { JwtAlgorithm } from '../config/ioauth-config.js';
+
+/** A managed key as persisted: the private JWK and its life times. */
+export interface StoredKey {
+  kid: string;
+  alg: JwtAlgorithm;
+  privateJwk: JsonWebKey;
+  createdAt: number;
+  retiredAt?: number;
+  verifyUntil?: number;
+}
+
+/** Where managed (generated and rotated) keys live; the file under `IOAUTH_DATA_DIR` by default. */
+export interface KeySetStorage {
+  /** The stored keys, or an empty list when none were ever saved. */
+  load(): Promise<StoredKey[]>;
+  /** Replaces the stored keys. */
+  save(keys: StoredKey[]): Promise<void>;
+}
+
+/** Keeps keys in memory: for tests and for processes that must not touch the disk. */
+export class MemoryKeySetStorage implements KeySetStorage {
+  private keys: StoredKey[] = [];
+
+  async load(): Promise<StoredKey[]> {
+    return structuredClone(this.keys);
+  }
+
+  async save(keys: StoredKey[]): Promise<void> {
+    this.keys = structuredClone(keys);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './claims.js';
+export * from './error-codes.js';
+export * from './events.js';
