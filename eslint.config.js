@@ -35,6 +35,8 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', 'tmp', 'bench/results'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    // A project's own eslint.config.js extends the root one by relative path, as Nx intends.
+    ignores: ['**/eslint.config.js'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -1,0 +1,129 @@
+import { ConfigError, configInputFromEnv, parseIoauthConfig } from './load-config.js';
+
+const SECRET = 's3cr3t-value-that-is-long-enough-for-hs256';
+
+function configError(input: Parameters<typeof parseIoauthConfig>[0]): ConfigError {
+  try {
+    parseIoauthConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseIoauthConfig', () => {
+  it('fills in the defaults of the contract', () => {
+    expect(parseIoauthConfig({})).toEqual({
+      port: 3000,
+      dataDir: './.ioauth',
+      demo: false,
+      issuer: 'ioauth',
+      audience: 'ioauth',
+      accessTokenTtl: 900,
+      refreshTokenTtl: 1_209_600,
+      algorithm: 'ES256',
+      clockTolerance: 5,
+      maxTokenBytes: 8192,
+      allowQueryToken: false,
+      subjectClaim: 'sub',
+      requireExp: true,
+    });
+  });
+
+  it('reads every variable from the environment as text', () => {
+    const config = parseIoauthConfig(
+      configInputFromEnv({
+        PORT: '8080',
+        IOAUTH_DEMO: 'true',
+        IOAUTH_ACCESS_TOKEN_TTL: '60',
+        IOAUTH_JWT_ALG: 'HS256',
+        IOAUTH_JWT_SECRET: SECRET,
+        IOAUTH_ALLOW_QUERY_TOKEN: '1',
+        IOAUTH_REQUIRE_EXP: 'false',
+        DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/test',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        IOAUTH_VERIFY_JWKS_URL: 'https://php.example/jwks.json',
+        IOAUTH_SUBJECT_CLAIM: 'user.username',
+        UNRELATED: 'ignored',
+      }),
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      demo: true,
+      accessTokenTtl: 60,
+      algorithm: 'HS256',
+      secret: SECRET,
+      allowQueryToken: true,
+      requireExp: false,
+      databaseUrl: 'postgres://u:p@127.0.0.1:5432/test',
+      redisUrl: 'redis://127.0.0.1:6379',
+      verifyJwksUrl: 'https://php.example/jwks.json',
+      subjectClaim: 'user.username',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseIoauthConfig(configInputFromEnv({ PORT: '', IOAUTH_JWT_SECRET: '' })).port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', { port: 'eighty' }, 'must be a whole number'],
+    ['PORT', { port: '70000' }, 'must be at most 65535'],
+    ['IOAUTH_ACCESS_TOKEN_TTL', { accessTokenTtl: '0' }, 'must be at least 1'],
+    ['IOAUTH_ACCESS_TOKEN_TTL', { accessTokenTtl: '1.5' }, 'must be a whole number'],
+    ['IOAUTH_DEMO', { demo: 'yes' }, 'must be true or false'],
+    ['IOAUTH_JWT_ALG', { algorithm: 'none' }, 'must be one of ES256, RS256, HS256'],
+    ['IOAUTH_JWT_ALG', { algorithm: 'HS512' }, 'must be one of ES256, RS256, HS256'],
+    ['IOAUTH_JWT_SECRET', { algorithm: 'HS256' }, 'is required when IOAUTH_JWT_ALG=HS256'],
+    ['IOAUTH_JWT_SECRET', { algorithm: 'HS256', secret: 'short' }, 'must be at least 32 bytes'],
+    [
+      'IOAUTH_JWT_SECRET',
+      { algorithm: 'HS256', secret: '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----' },
+      'must be a random secret, not a PEM key',
+    ],
+    ['IOAUTH_JWT_SECRET', { secret: SECRET }, 'is only used with IOAUTH_JWT_ALG=HS256'],
+    ['IOAUTH_JWT_PRIVATE_KEY', { privateKey: 'not a key' }, 'must be a PEM or JWK key'],
+    ['IOAUTH_JWT_PRIVATE_KEY_FILE', { privateKey: '{}', privateKeyFile: '/k.pem' }, 'cannot be set together'],
+    ['DATABASE_URL', { databaseUrl: 'mysql://root@127.0.0.1/test' }, 'must be a postgres:// URL'],
+    ['REDIS_URL', { redisUrl: '127.0.0.1:6379' }, 'must be a redis:// or rediss:// URL'],
+    ['IOAUTH_VERIFY_JWKS_URL', { verifyJwksUrl: 'http://php.example/jwks.json' }, 'must be an https URL'],
+    ['IOAUTH_VERIFY_SECRET', { verifySecret: 'short' }, 'must be at least 32 bytes'],
+    ['IOAUTH_VERIFY_JWKS_URL', { verifySecret: SECRET, verifyJwksUrl: 'https://a.example/j' }, 'set only one of'],
+    ['IOAUTH_SUBJECT_CLAIM', { subjectClaim: 'user..name' }, 'must be a dotted claim path'],
+    ['IOAUTH_REFRESH_TOKEN_TTL', { accessTokenTtl: 3600, refreshTokenTtl: 600 }, 'must not be shorter'],
+    ['IOAUTH_MAX_TOKEN_BYTES', { maxTokenBytes: 100 }, 'must be at least 1024'],
+    ['IOAUTH_ISSUER', { issuer: '  ' }, 'must not be empty'],
+  ])('stops on a bad %s, naming it', (variable, input, message) => {
+    const error = configError(input);
+    expect(error.message).toContain(`${variable} (`);
+    expect(error.message).toContain(message);
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080/jwks.json'],
+    ['http://localhost/jwks.json'],
+    ['http://[::1]:9000/jwks.json'],
+  ])('allows a plain http JWKS URL on loopback: %s', (url) => {
+    expect(parseIoauthConfig({ verifyJwksUrl: url }).verifyJwksUrl).toBe(url);
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = configError({ port: 'x', algorithm: 'HS256', demo: 'maybe', redisUrl: 'nope' });
+    expect(error.issues.map((issue) => issue.field).sort()).toEqual(['demo', 'port', 'redisUrl', 'secret']);
+  });
+
+  it('never echoes a value, secret or not', () => {
+    const leaked = 'hunter2-hunter2-hunter2';
+    const error = configError({
+      secret: `${leaked}-PEM-----BEGIN`,
+      algorithm: `HS256${leaked}`,
+      databaseUrl: `mysql://root:${leaked}@db/test`,
+      verifySecret: leaked,
+      port: leaked,
+      issuer: leaked.repeat(40),
+    });
+    expect(error.message).not.toContain(leaked);
+    expect(JSON.stringify(error.issues)).not.toContain(leaked);
+  });
+});

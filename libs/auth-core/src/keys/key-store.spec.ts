@@ -1,0 +1,108 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { calculateJwkThumbprint } from 'jose';
+
+import { parseIoauthConfig } from '../config/load-config.js';
+import { FrozenClock } from '../testing/auth-core.setup.js';
+import { KeyStore } from './key-store.js';
+import { MemoryKeySetStorage } from './key-set.storage.js';
+
+const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes!';
+
+describe('KeyStore', () => {
+  let dataDir: string;
+  const clock = new FrozenClock();
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ioauth-keys-'));
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  const create = (input: Parameters<typeof parseIoauthConfig>[0] = {}) =>
+    KeyStore.create({ config: parseIoauthConfig({ dataDir, ...input }), clock });
+
+  it('generates an ES256 key on first start, readable by the owner only, and reuses it on restart', async () => {
+    const first = await create();
+    const file = join(dataDir, 'keys.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o077).toBe(0);
+    expect(first.signingKey().alg).toBe('ES256');
+    expect((await create()).signingKey().kid).toBe(first.signingKey().kid);
+  });
+
+  it('names each key by its RFC 7638 thumbprint', async () => {
+    const store = await create();
+    const [jwk] = store.toJwks().keys;
+    expect(jwk?.kid).toBe(await calculateJwkThumbprint({ kty: jwk?.kty, crv: jwk?.crv, x: jwk?.x, y: jwk?.y }));
+  });
+
+  it('publishes public keys only', async () => {
+    const store = await create({ algorithm: 'RS256' });
+    const [jwk] = store.toJwks().keys;
+    expect(jwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: store.signingKey().kid });
+    for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(jwk).not.toHaveProperty(privatePart);
+    expect(await readFile(join(dataDir, 'keys.json'), 'utf8')).toContain('"d"');
+  });
+
+  it('publishes nothing for HS256, whose key is the shared secret', async () => {
+    const store = await create({ algorithm: 'HS256', secret: SECRET });
+    expect(store.toJwks()).toEqual({ keys: [] });
+    expect(store.managed).toBe(false);
+  });
+
+  it('uses a configured PEM or JWK key and refuses to rotate it', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const fromPem = await create({ privateKey: pem });
+    const fromJwk = await create({ privateKey: JSON.stringify(privateKey.export({ format: 'jwk' })) });
+    const file = join(dataDir, 'key.pem');
+    await writeFile(file, pem, { mode: 0o600 });
+    const fromFile = await create({ privateKeyFile: file });
+    expect(new Set([fromPem, fromJwk, fromFile].map((store) => store.signingKey().kid)).size).toBe(1);
+    await expect(fromPem.rotate()).rejects.toThrow('rotate them by deploying a new key');
+  });
+
+  it.each([
+    ['a 1024-bit RSA key for RS256', 'RS256', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, 'at least 2048 bits'],
+    ['an EC key for RS256', 'RS256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, 'must be an RSA key'],
+    ['a P-384 key for ES256', 'ES256', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey, 'P-256'],
+    ['an RSA key for ES256', 'ES256', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 'P-256'],
+  ] as const)('refuses %s, naming the variable and not the key', async (_case, algorithm, make, message) => {
+    const pem = make().export({ type: 'pkcs8', format: 'pem' }) as string;
+    const error: unknown = await create({ algorithm, privateKey: pem }).then(
+      () => new Error('expected a refusal'),
+      (caught: unknown) => caught,
+    );
+    const { message: text } = error as Error;
+    expect(text).toContain('IOAUTH_JWT_PRIVATE_KEY (privateKey)');
+    expect(text).toContain(message);
+    expect(text).not.toContain(pem.split('\n')[1]);
+  });
+
+  it('refuses a public key where a private key is expected', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' });
+    await expect(create({ privateKey: pem as string })).rejects.toThrow('is not a readable private key');
+  });
+
+  it('says a key file cannot be read without saying what it holds', async () => {
+    await expect(create({ privateKeyFile: join(dataDir, 'missing.pem') })).rejects.toThrow(
+      'IOAUTH_JWT_PRIVATE_KEY_FILE (privateKeyFile) cannot be read',
+    );
+  });
+
+  it('drops a retired key from storage once its last token has expired', async () => {
+    const storage = new MemoryKeySetStorage();
+    const config = parseIoauthConfig({ dataDir, accessTokenTtl: 60, clockTolerance: 0 });
+    const store = await KeyStore.create({ config, clock, storage });
+    const first = store.signingKey().kid;
+    await store.rotate();
+    expect(store.verificationKey(first)).toBeDefined();
+    clock.advance(60);
+    expect(store.verificationKey(first)).toBeUndefined();
+    await store.rotate();
+    expect((await storage.load()).map((key) => key.kid)).not.toContain(first);
+  });
+});
