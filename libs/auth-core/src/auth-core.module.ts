@@ -40,7 +40,8 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     },
     {
       provide: IoauthJwtService,
-      useFactory: (keys: KeyStore, config: IoauthConfig, clock: Clock) => new IoauthJwtService(keys, config, clock),
+      useFactory: (keys: KeyStore, config: IoauthConfig, clock: Clock) =>
+        new IoauthJwtService(keys, config, clock),
       inject: [KeyStore, IOAUTH_CONFIG, IOAUTH_CLOCK],
     },
     { provide: JwtService, useExisting: IoauthJwtService },

@@ -21,5 +21,7 @@ export class AuthError extends Error {
 
 /** Tells whether a value is an `AuthError`, from this copy of the package or another. */
 export function isAuthError(value: unknown): value is AuthError {
-  return typeof value === 'object' && value !== null && (value as { isAuthError?: unknown }).isAuthError === true;
+  return (
+    typeof value === 'object' && value !== null && (value as { isAuthError?: unknown }).isAuthError === true
+  );
 }

@@ -12,7 +12,11 @@ export {
 } from './config/ioauth-config.js';
 export type { ConfigIssue } from './config/ioauth-config.schema.js';
 export { ConfigError, configInputFromEnv, parseIoauthConfig } from './config/load-config.js';
-export { IoauthJwtService, type IoauthSignOptions, type IoauthVerifyOptions } from './jwt/ioauth-jwt.service.js';
+export {
+  IoauthJwtService,
+  type IoauthSignOptions,
+  type IoauthVerifyOptions,
+} from './jwt/ioauth-jwt.service.js';
 export { FileKeySetStorage } from './keys/file-key-set.storage.js';
 export { MemoryKeySetStorage, type KeySetStorage, type StoredKey } from './keys/key-set.storage.js';
 export { KeyStore, type KeyStoreOptions } from './keys/key-store.js';

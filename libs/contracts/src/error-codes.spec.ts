@@ -17,7 +17,15 @@ describe('error codes', () => {
 
   it('lists the handshake refusal codes of the contract', () => {
     expect([...CONNECT_ERROR_CODES].sort()).toEqual(
-      ['forbidden', 'rate_limited', 'token_expired', 'token_invalid', 'token_missing', 'token_revoked', 'unavailable'].sort(),
+      [
+        'forbidden',
+        'rate_limited',
+        'token_expired',
+        'token_invalid',
+        'token_missing',
+        'token_revoked',
+        'unavailable',
+      ].sort(),
     );
   });
 

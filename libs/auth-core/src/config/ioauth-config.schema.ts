@@ -57,7 +57,9 @@ const url = (protocols: readonly string[], description: string) =>
 const jwksUrl = z.string({ error: 'must be a URL' }).refine((value) => {
   try {
     const parsed = new URL(value);
-    return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname));
+    return (
+      parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
+    );
   } catch {
     return false;
   }
@@ -74,11 +76,16 @@ export const ioauthConfigSchema = z.object({
   audience: text(512).default('ioauth'),
   accessTokenTtl: wholeNumber(1, 86_400, 900),
   refreshTokenTtl: wholeNumber(60, 31_536_000, 1_209_600),
-  algorithm: z.enum(JWT_ALGORITHMS, { error: `must be one of ${JWT_ALGORITHMS.join(', ')}` }).default('ES256'),
+  algorithm: z
+    .enum(JWT_ALGORITHMS, { error: `must be one of ${JWT_ALGORITHMS.join(', ')}` })
+    .default('ES256'),
   secret: hmacSecret.optional(),
   privateKey: z
     .string({ error: 'must be text' })
-    .refine((value) => value.includes('-----BEGIN') || value.trim().startsWith('{'), 'must be a PEM or JWK key')
+    .refine(
+      (value) => value.includes('-----BEGIN') || value.trim().startsWith('{'),
+      'must be a PEM or JWK key',
+    )
     .optional(),
   privateKeyFile: text(4096).optional(),
   clockTolerance: wholeNumber(0, 300, 5),
@@ -91,7 +98,10 @@ export const ioauthConfigSchema = z.object({
   verifyAudience: text(512).optional(),
   subjectClaim: z
     .string({ error: 'must be text' })
-    .regex(/^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,7}$/, 'must be a dotted claim path such as user.username')
+    .regex(
+      /^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,7}$/,
+      'must be a dotted claim path such as user.username',
+    )
     .default('sub'),
   requireExp: flag(true),
 }) satisfies z.ZodType<IoauthConfig, unknown>;
@@ -112,7 +122,8 @@ export function crossFieldIssues(input: IoauthConfigInput): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const algorithm = input.algorithm ?? 'ES256';
   if (algorithm === 'HS256') {
-    if (!present(input.secret)) issues.push({ field: 'secret', message: 'is required when IOAUTH_JWT_ALG=HS256' });
+    if (!present(input.secret))
+      issues.push({ field: 'secret', message: 'is required when IOAUTH_JWT_ALG=HS256' });
     if (present(input.privateKey) || present(input.privateKeyFile)) {
       issues.push({
         field: present(input.privateKey) ? 'privateKey' : 'privateKeyFile',

@@ -79,7 +79,10 @@ describe('parseIoauthConfig', () => {
     ['IOAUTH_JWT_SECRET', { algorithm: 'HS256', secret: 'short' }, 'must be at least 32 bytes'],
     [
       'IOAUTH_JWT_SECRET',
-      { algorithm: 'HS256', secret: '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----' },
+      {
+        algorithm: 'HS256',
+        secret: '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----',
+      },
       'must be a random secret, not a PEM key',
     ],
     ['IOAUTH_JWT_SECRET', { secret: SECRET }, 'is only used with IOAUTH_JWT_ALG=HS256'],
@@ -89,7 +92,11 @@ describe('parseIoauthConfig', () => {
     ['REDIS_URL', { redisUrl: '127.0.0.1:6379' }, 'must be a redis:// or rediss:// URL'],
     ['IOAUTH_VERIFY_JWKS_URL', { verifyJwksUrl: 'http://php.example/jwks.json' }, 'must be an https URL'],
     ['IOAUTH_VERIFY_SECRET', { verifySecret: 'short' }, 'must be at least 32 bytes'],
-    ['IOAUTH_VERIFY_JWKS_URL', { verifySecret: SECRET, verifyJwksUrl: 'https://a.example/j' }, 'set only one of'],
+    [
+      'IOAUTH_VERIFY_JWKS_URL',
+      { verifySecret: SECRET, verifyJwksUrl: 'https://a.example/j' },
+      'set only one of',
+    ],
     ['IOAUTH_SUBJECT_CLAIM', { subjectClaim: 'user..name' }, 'must be a dotted claim path'],
     ['IOAUTH_REFRESH_TOKEN_TTL', { accessTokenTtl: 3600, refreshTokenTtl: 600 }, 'must not be shorter'],
     ['IOAUTH_MAX_TOKEN_BYTES', { maxTokenBytes: 100 }, 'must be at least 1024'],

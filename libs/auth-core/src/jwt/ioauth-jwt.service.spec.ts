@@ -27,7 +27,9 @@ describe('IoauthJwtService', () => {
 
   it('keeps other token types apart from access tokens (RFC 8725 section 3.11)', () => {
     const token = ctx.jwt.sign({ sub: 'alice', sid: 's', jti: 'j', scope: '', roles: [], nbf: NOW });
-    expect(() => ctx.tokens.verifyAccessToken(token)).toThrow(expect.objectContaining({ code: 'token_invalid' }));
+    expect(() => ctx.tokens.verifyAccessToken(token)).toThrow(
+      expect.objectContaining({ code: 'token_invalid' }),
+    );
     expect(ctx.jwt.verify(token, { typ: 'JWT' })).toMatchObject({ sub: 'alice' });
   });
 
@@ -46,18 +48,24 @@ describe('IoauthJwtService', () => {
     },
   );
 
-  it.each([['secret'], ['publicKey'], ['algorithms'], ['ignoreExpiration'], ['clockTimestamp'], ['audience']])(
-    'refuses a verify option that would loosen the rules: %s',
-    (option) => {
-      const token = ctx.jwt.sign({ sub: 'alice' });
-      expect(() => ctx.jwt.verify(token, { [option]: true } as never)).toThrow(TypeError);
-    },
-  );
+  it.each([
+    ['secret'],
+    ['publicKey'],
+    ['algorithms'],
+    ['ignoreExpiration'],
+    ['clockTimestamp'],
+    ['audience'],
+  ])('refuses a verify option that would loosen the rules: %s', (option) => {
+    const token = ctx.jwt.sign({ sub: 'alice' });
+    expect(() => ctx.jwt.verify(token, { [option]: true } as never)).toThrow(TypeError);
+  });
 
   it('narrows with subject and jwtid', () => {
     const token = ctx.jwt.sign({ sub: 'alice', jti: 'one' });
     expect(ctx.jwt.verify(token, { subject: 'alice', jwtid: 'one' })).toMatchObject({ sub: 'alice' });
-    expect(() => ctx.jwt.verify(token, { subject: 'bob' })).toThrow(expect.objectContaining({ code: 'token_invalid' }));
+    expect(() => ctx.jwt.verify(token, { subject: 'bob' })).toThrow(
+      expect.objectContaining({ code: 'token_invalid' }),
+    );
   });
 
   it('refuses payloads that are not claims objects', () => {

@@ -56,7 +56,12 @@ export class IoauthJwtService extends JwtService {
 
   /** Signs a claims object with the current signing key. */
   override sign(payload: string | Buffer | object, options: IoauthSignOptions = {}): string {
-    if (typeof payload !== 'object' || payload === null || Buffer.isBuffer(payload) || Array.isArray(payload)) {
+    if (
+      typeof payload !== 'object' ||
+      payload === null ||
+      Buffer.isBuffer(payload) ||
+      Array.isArray(payload)
+    ) {
       throw new TypeError('ioauth signs JSON object claims only');
     }
     const refused = REFUSED_SIGN_OPTIONS.find((name) => name in options);
@@ -67,7 +72,9 @@ export class IoauthJwtService extends JwtService {
     return super.sign(claims.iat === undefined ? { iat: epochSeconds(this.clock), ...claims } : claims, {
       ...(claims.iss === undefined && rest.issuer === undefined ? { issuer: this.config.issuer } : {}),
       ...(claims.aud === undefined && rest.audience === undefined ? { audience: this.config.audience } : {}),
-      ...(claims.exp === undefined && rest.expiresIn === undefined ? { expiresIn: this.config.accessTokenTtl } : {}),
+      ...(claims.exp === undefined && rest.expiresIn === undefined
+        ? { expiresIn: this.config.accessTokenTtl }
+        : {}),
       ...rest,
       algorithm: key.alg,
       keyid: key.kid,
@@ -85,12 +92,17 @@ export class IoauthJwtService extends JwtService {
    * @throws AuthError `token_invalid` (malformed, oversized, unknown or retired key, wrong algorithm, type, issuer,
    *   audience or signature, no `exp`, not valid yet) or `token_expired`.
    */
-  override verify<T extends object = Record<string, unknown>>(token: string, options: IoauthVerifyOptions = {}): T {
+  override verify<T extends object = Record<string, unknown>>(
+    token: string,
+    options: IoauthVerifyOptions = {},
+  ): T {
     const refused = REFUSED_VERIFY_OPTIONS.find((name) => name in options);
-    if (refused) throw new TypeError(`ioauth verifies with its own keys and rules: option ${refused} is not accepted`);
+    if (refused)
+      throw new TypeError(`ioauth verifies with its own keys and rules: option ${refused} is not accepted`);
     const header = readJwsHeader(token, this.config.maxTokenBytes);
     const { typ, ...narrowing } = options;
-    if (typ !== undefined && !typMatches(header.typ, typ)) throw new AuthError('token_invalid', 'token type is not accepted');
+    if (typ !== undefined && !typMatches(header.typ, typ))
+      throw new AuthError('token_invalid', 'token type is not accepted');
     const key = header.kid === undefined ? undefined : this.keys.verificationKey(header.kid);
     if (!key) throw new AuthError('token_invalid', 'token signing key is unknown');
     if (header.alg !== key.alg) throw new AuthError('token_invalid', 'token algorithm is not accepted');
@@ -112,7 +124,8 @@ export class IoauthJwtService extends JwtService {
       throw new AuthError('token_invalid', 'token claims are not a JSON object');
     }
     // Contract: every token expires; one without `exp` would authenticate forever.
-    if (typeof (claims as { exp?: unknown }).exp !== 'number') throw new AuthError('token_invalid', 'token has no expiry');
+    if (typeof (claims as { exp?: unknown }).exp !== 'number')
+      throw new AuthError('token_invalid', 'token has no expiry');
     return claims as T;
   }
 

@@ -56,9 +56,12 @@ function parseHeader(segment: string): JwsHeader {
   }
   const fields = header as Record<string, unknown>;
   if (typeof fields['alg'] !== 'string') throw invalid('token header has no algorithm');
-  if (fields['kid'] !== undefined && typeof fields['kid'] !== 'string') throw invalid('token key id is not a string');
-  if (fields['typ'] !== undefined && typeof fields['typ'] !== 'string') throw invalid('token type is not a string');
-  if (fields['crit'] !== undefined) throw invalid('token requires an extension this server does not understand');
+  if (fields['kid'] !== undefined && typeof fields['kid'] !== 'string')
+    throw invalid('token key id is not a string');
+  if (fields['typ'] !== undefined && typeof fields['typ'] !== 'string')
+    throw invalid('token type is not a string');
+  if (fields['crit'] !== undefined)
+    throw invalid('token requires an extension this server does not understand');
   if (KEY_HEADERS.some((name) => fields[name] !== undefined)) throw invalid('token carries key material');
   return fields as unknown as JwsHeader;
 }

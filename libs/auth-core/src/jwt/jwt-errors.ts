@@ -7,9 +7,12 @@ import { AuthError } from '../auth.error.js';
 export function toAuthError(error: unknown): AuthError {
   const { name, message } = error as { name?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : '';
-  if (name === 'TokenExpiredError') return new AuthError('token_expired', 'token has expired', { cause: error });
-  if (name === 'NotBeforeError') return new AuthError('token_invalid', 'token is not valid yet', { cause: error });
-  if (name !== 'JsonWebTokenError') return new AuthError('token_invalid', 'token could not be verified', { cause: error });
+  if (name === 'TokenExpiredError')
+    return new AuthError('token_expired', 'token has expired', { cause: error });
+  if (name === 'NotBeforeError')
+    return new AuthError('token_invalid', 'token is not valid yet', { cause: error });
+  if (name !== 'JsonWebTokenError')
+    return new AuthError('token_invalid', 'token could not be verified', { cause: error });
   const reason = text.startsWith('invalid signature')
     ? 'token signature does not verify'
     : text.startsWith('jwt audience invalid')

@@ -36,7 +36,9 @@ describe('KeyStore', () => {
   it('names each key by its RFC 7638 thumbprint', async () => {
     const store = await create();
     const [jwk] = store.toJwks().keys;
-    expect(jwk?.kid).toBe(await calculateJwkThumbprint({ kty: jwk?.kty, crv: jwk?.crv, x: jwk?.x, y: jwk?.y }));
+    expect(jwk?.kid).toBe(
+      await calculateJwkThumbprint({ kty: jwk?.kty, crv: jwk?.crv, x: jwk?.x, y: jwk?.y }),
+    );
   });
 
   it('publishes public keys only', async () => {
@@ -66,10 +68,30 @@ describe('KeyStore', () => {
   });
 
   it.each([
-    ['a 1024-bit RSA key for RS256', 'RS256', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, 'at least 2048 bits'],
-    ['an EC key for RS256', 'RS256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, 'must be an RSA key'],
-    ['a P-384 key for ES256', 'ES256', () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey, 'P-256'],
-    ['an RSA key for ES256', 'ES256', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 'P-256'],
+    [
+      'a 1024-bit RSA key for RS256',
+      'RS256',
+      () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey,
+      'at least 2048 bits',
+    ],
+    [
+      'an EC key for RS256',
+      'RS256',
+      () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey,
+      'must be an RSA key',
+    ],
+    [
+      'a P-384 key for ES256',
+      'ES256',
+      () => generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey,
+      'P-256',
+    ],
+    [
+      'an RSA key for ES256',
+      'ES256',
+      () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+      'P-256',
+    ],
   ] as const)('refuses %s, naming the variable and not the key', async (_case, algorithm, make, message) => {
     const pem = make().export({ type: 'pkcs8', format: 'pem' }) as string;
     const error: unknown = await create({ algorithm, privateKey: pem }).then(
@@ -83,7 +105,10 @@ describe('KeyStore', () => {
   });
 
   it('refuses a public key where a private key is expected', async () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' });
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
     await expect(create({ privateKey: pem as string })).rejects.toThrow('is not a readable private key');
   });
 

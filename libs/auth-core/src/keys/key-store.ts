@@ -53,7 +53,8 @@ export class KeyStore {
   static async create(options: KeyStoreOptions): Promise<KeyStore> {
     const { config } = options;
     if (config.algorithm === 'HS256') {
-      if (!config.secret) throw new ConfigError([{ field: 'secret', message: 'is required when IOAUTH_JWT_ALG=HS256' }]);
+      if (!config.secret)
+        throw new ConfigError([{ field: 'secret', message: 'is required when IOAUTH_JWT_ALG=HS256' }]);
       return new KeyStore([await secretSigningKey(config.secret)], options, undefined);
     }
     if (config.privateKey !== undefined || config.privateKeyFile !== undefined) {
@@ -86,7 +87,8 @@ export class KeyStore {
   /** The key a token with this `kid` verifies with, if it is known and still verifies now. */
   verificationKey(kid: string): SigningKey | undefined {
     const key = this.byKid.get(kid);
-    if (!key || (key.verifyUntil !== undefined && key.verifyUntil <= this.options.clock.now())) return undefined;
+    if (!key || (key.verifyUntil !== undefined && key.verifyUntil <= this.options.clock.now()))
+      return undefined;
     return key;
   }
 

@@ -93,7 +93,10 @@ export async function privateSigningKey(
 }
 
 /** Generates a fresh key pair; HS256 secrets are never generated, they are shared configuration. */
-export async function generateSigningKey(alg: Exclude<JwtAlgorithm, 'HS256'>, createdAt: number): Promise<SigningKey> {
+export async function generateSigningKey(
+  alg: Exclude<JwtAlgorithm, 'HS256'>,
+  createdAt: number,
+): Promise<SigningKey> {
   const { privateKey } =
     alg === 'RS256'
       ? generateKeyPairSync('rsa', { modulusLength: 3072 })

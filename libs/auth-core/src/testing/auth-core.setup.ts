@@ -33,7 +33,9 @@ export class FrozenClock implements Clock {
 export async function setup(input: IoauthConfigInput = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-core-'));
   const clock = new FrozenClock();
-  const moduleRef = await Test.createTestingModule({ imports: [AuthCoreModule.forRoot({ dataDir, ...input })] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AuthCoreModule.forRoot({ dataDir, ...input })],
+  })
     .overrideProvider(IOAUTH_CLOCK)
     .useValue(clock)
     .compile();
@@ -61,7 +63,8 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 export function forge(
   header: Record<string, unknown>,
   payload: unknown,
-  key: { alg: 'ES256' | 'RS256'; privateKey: KeyObject } | { alg: 'HS256'; secret: KeyObject | Buffer | string },
+  key:
+    { alg: 'ES256' | 'RS256'; privateKey: KeyObject } | { alg: 'HS256'; secret: KeyObject | Buffer | string },
 ): string {
   const input = `${encode(header)}.${typeof payload === 'string' ? payload : encode(payload)}`;
   const signature =

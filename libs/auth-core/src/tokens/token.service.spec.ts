@@ -62,7 +62,9 @@ describe('TokenService', () => {
       ctx.clock.advance(60 + ctx.config.clockTolerance - 1);
       expect(ctx.tokens.verifyAccessToken(token).sub).toBe('alice');
       ctx.clock.advance(1);
-      expect(await refusal(() => ctx.tokens.verifyAccessToken(token))).toMatchObject({ code: 'token_expired' });
+      expect(await refusal(() => ctx.tokens.verifyAccessToken(token))).toMatchObject({
+        code: 'token_expired',
+      });
       ctx.clock.seconds = NOW;
     });
   });
@@ -97,14 +99,16 @@ describe('TokenService', () => {
       const fresh = await ctx.keys.rotate();
       expect(fresh.kid).not.toBe(oldKid);
       const next = ctx.tokens.issueAccessToken(grant);
-      expect(JSON.parse(Buffer.from(next.token.split('.')[0] as string, 'base64url').toString()).kid).toBe(fresh.kid);
+      expect(JSON.parse(Buffer.from(next.token.split('.')[0] as string, 'base64url').toString()).kid).toBe(
+        fresh.kid,
+      );
       expect(ctx.tokens.verifyAccessToken(old.token).sub).toBe('alice');
       expect(ctx.keys.toJwks().keys.map((key) => key.kid)).toEqual([fresh.kid, oldKid]);
       ctx.clock.advance(604);
       expect(ctx.tokens.verifyAccessToken(old.token).sub).toBe('alice');
     });
 
-    it("refuses a token of a removed key, and drops the key from the JWKS", async () => {
+    it('refuses a token of a removed key, and drops the key from the JWKS', async () => {
       const old = ctx.tokens.issueAccessToken(grant, 60);
       await ctx.keys.rotate();
       ctx.clock.advance(605);
@@ -149,8 +153,20 @@ describe('TokenService', () => {
     const publicPem = () => ctx.keys.signingKey().publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
     const cases: [string, () => string, string][] = [
-      ['with alg none', () => `${signed({ ...valid.header, alg: 'none' }, valid.claims).split('.').slice(0, 2).join('.')}.`, 'token_invalid'],
-      ['with alg none and a signature', () => signed({ ...valid.header, alg: 'none' }, valid.claims), 'token_invalid'],
+      [
+        'with alg none',
+        () =>
+          `${signed({ ...valid.header, alg: 'none' }, valid.claims)
+            .split('.')
+            .slice(0, 2)
+            .join('.')}.`,
+        'token_invalid',
+      ],
+      [
+        'with alg none and a signature',
+        () => signed({ ...valid.header, alg: 'none' }, valid.claims),
+        'token_invalid',
+      ],
       [
         'signed HS256 with the public key PEM as secret (algorithm confusion)',
         () => forge({ ...valid.header, alg: 'HS256' }, valid.claims, { alg: 'HS256', secret: publicPem() }),
@@ -173,46 +189,126 @@ describe('TokenService', () => {
       ['with its signature stripped', () => `${segments()[0]}.${segments()[1]}.`, 'token_invalid'],
       [
         'with a tampered payload',
-        () => `${segments()[0]}.${Buffer.from(JSON.stringify({ ...valid.claims, sub: 'admin' })).toString('base64url')}.${segments()[2]}`,
+        () =>
+          `${segments()[0]}.${Buffer.from(JSON.stringify({ ...valid.claims, sub: 'admin' })).toString('base64url')}.${segments()[2]}`,
         'token_invalid',
       ],
-      ['with an unknown kid', () => signed({ ...valid.header, kid: 'no-such-key' }, valid.claims), 'token_invalid'],
+      [
+        'with an unknown kid',
+        () => signed({ ...valid.header, kid: 'no-such-key' }, valid.claims),
+        'token_invalid',
+      ],
       ['with no kid', () => signed({ alg: 'ES256', typ: 'at+jwt' }, valid.claims), 'token_invalid'],
-      ['with a path traversal kid', () => signed({ ...valid.header, kid: '../../../../etc/passwd' }, valid.claims), 'token_invalid'],
-      ['with an SQL kid', () => signed({ ...valid.header, kid: "x' UNION SELECT 'secret' --" }, valid.claims), 'token_invalid'],
+      [
+        'with a path traversal kid',
+        () => signed({ ...valid.header, kid: '../../../../etc/passwd' }, valid.claims),
+        'token_invalid',
+      ],
+      [
+        'with an SQL kid',
+        () => signed({ ...valid.header, kid: "x' UNION SELECT 'secret' --" }, valid.claims),
+        'token_invalid',
+      ],
       ['with a numeric kid', () => signed({ ...valid.header, kid: 7 }, valid.claims), 'token_invalid'],
-      ['with jku pointing elsewhere', () => signed({ ...valid.header, jku: 'https://evil.example/jwks.json' }, valid.claims), 'token_invalid'],
-      ['with x5u pointing elsewhere', () => signed({ ...valid.header, x5u: 'https://evil.example/cert.pem' }, valid.claims), 'token_invalid'],
+      [
+        'with jku pointing elsewhere',
+        () => signed({ ...valid.header, jku: 'https://evil.example/jwks.json' }, valid.claims),
+        'token_invalid',
+      ],
+      [
+        'with x5u pointing elsewhere',
+        () => signed({ ...valid.header, x5u: 'https://evil.example/cert.pem' }, valid.claims),
+        'token_invalid',
+      ],
       [
         'with an embedded jwk',
         () => {
           const attacker = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
           const jwk = attacker.publicKey.export({ format: 'jwk' });
-          return forge({ ...valid.header, jwk }, valid.claims, { alg: 'ES256', privateKey: attacker.privateKey });
+          return forge({ ...valid.header, jwk }, valid.claims, {
+            alg: 'ES256',
+            privateKey: attacker.privateKey,
+          });
         },
         'token_invalid',
       ],
       ['with an x5c chain', () => signed({ ...valid.header, x5c: ['MIIB'] }, valid.claims), 'token_invalid'],
-      ['with exp as a string', () => signed(valid.header, { ...valid.claims, exp: String(NOW + 900) }), 'token_invalid'],
-      ['with nbf as a string', () => signed(valid.header, { ...valid.claims, nbf: String(NOW) }), 'token_invalid'],
+      [
+        'with exp as a string',
+        () => signed(valid.header, { ...valid.claims, exp: String(NOW + 900) }),
+        'token_invalid',
+      ],
+      [
+        'with nbf as a string',
+        () => signed(valid.header, { ...valid.claims, nbf: String(NOW) }),
+        'token_invalid',
+      ],
       ['with no exp', () => signed(valid.header, { ...valid.claims, exp: undefined }), 'token_invalid'],
-      ['with exp in the past beyond the tolerance', () => signed(valid.header, { ...valid.claims, exp: NOW - 6 }), 'token_expired'],
-      ['with nbf in the future', () => signed(valid.header, { ...valid.claims, nbf: NOW + 60 }), 'token_invalid'],
-      ['for another issuer', () => signed(valid.header, { ...valid.claims, iss: 'someone-else' }), 'token_invalid'],
-      ['for another audience', () => signed(valid.header, { ...valid.claims, aud: 'other' }), 'token_invalid'],
-      ['with no typ', () => signed({ alg: 'ES256', kid: valid.header['kid'] }, valid.claims), 'token_invalid'],
-      ['typed JWT where at+jwt is required', () => signed({ ...valid.header, typ: 'JWT' }, valid.claims), 'token_invalid'],
-      ['with an unknown crit header', () => signed({ ...valid.header, crit: ['exp-v2'], 'exp-v2': 1 }, valid.claims), 'token_invalid'],
-      ['of 100 KiB', () => signed(valid.header, { ...valid.claims, pad: 'x'.repeat(100 * 1024) }), 'token_invalid'],
-      ['with non-base64url segments', () => `${segments()[0]}.${segments()[1]}!*.${segments()[2]}`, 'token_invalid'],
+      [
+        'with exp in the past beyond the tolerance',
+        () => signed(valid.header, { ...valid.claims, exp: NOW - 6 }),
+        'token_expired',
+      ],
+      [
+        'with nbf in the future',
+        () => signed(valid.header, { ...valid.claims, nbf: NOW + 60 }),
+        'token_invalid',
+      ],
+      [
+        'for another issuer',
+        () => signed(valid.header, { ...valid.claims, iss: 'someone-else' }),
+        'token_invalid',
+      ],
+      [
+        'for another audience',
+        () => signed(valid.header, { ...valid.claims, aud: 'other' }),
+        'token_invalid',
+      ],
+      [
+        'with no typ',
+        () => signed({ alg: 'ES256', kid: valid.header['kid'] }, valid.claims),
+        'token_invalid',
+      ],
+      [
+        'typed JWT where at+jwt is required',
+        () => signed({ ...valid.header, typ: 'JWT' }, valid.claims),
+        'token_invalid',
+      ],
+      [
+        'with an unknown crit header',
+        () => signed({ ...valid.header, crit: ['exp-v2'], 'exp-v2': 1 }, valid.claims),
+        'token_invalid',
+      ],
+      [
+        'of 100 KiB',
+        () => signed(valid.header, { ...valid.claims, pad: 'x'.repeat(100 * 1024) }),
+        'token_invalid',
+      ],
+      [
+        'with non-base64url segments',
+        () => `${segments()[0]}.${segments()[1]}!*.${segments()[2]}`,
+        'token_invalid',
+      ],
       ['with a non-base64url header', () => `ey!J.${segments()[1]}.${segments()[2]}`, 'token_invalid'],
-      ['with a header that is not JSON', () => `${Buffer.from('{alg').toString('base64url')}.${segments()[1]}.${segments()[2]}`, 'token_invalid'],
+      [
+        'with a header that is not JSON',
+        () => `${Buffer.from('{alg').toString('base64url')}.${segments()[1]}.${segments()[2]}`,
+        'token_invalid',
+      ],
       ['of two segments', () => `${segments()[0]}.${segments()[1]}`, 'token_invalid'],
       ['of four segments', () => `${valid.token}.${segments()[2]}`, 'token_invalid'],
       ['with an array payload', () => signed(valid.header, [valid.claims]), 'token_invalid'],
       ['with a number payload', () => signed(valid.header, 42), 'token_invalid'],
-      ['with a payload that is not JSON', () => signed(valid.header, Buffer.from('{"sub":').toString('base64url')), 'token_invalid'],
-      ['with roles that are not a list', () => signed(valid.header, { ...valid.claims, roles: 'admin' }), 'token_invalid'],
+      [
+        'with a payload that is not JSON',
+        () => signed(valid.header, Buffer.from('{"sub":').toString('base64url')),
+        'token_invalid',
+      ],
+      [
+        'with roles that are not a list',
+        () => signed(valid.header, { ...valid.claims, roles: 'admin' }),
+        'token_invalid',
+      ],
       ['with no sid', () => signed(valid.header, { ...valid.claims, sid: undefined }), 'token_invalid'],
       ['that is empty', () => '', 'token_invalid'],
       ['that is only dots', () => '..', 'token_invalid'],
@@ -231,9 +327,18 @@ describe('TokenService', () => {
     });
 
     it.each([
-      ['typed application/at+jwt', () => signed({ ...valid.header, typ: 'application/at+jwt' }, valid.claims)],
-      ['with exp in the past within the tolerance', () => signed(valid.header, { ...valid.claims, exp: NOW - 4 })],
-      ['with nbf in the future within the tolerance', () => signed(valid.header, { ...valid.claims, nbf: NOW + 4 })],
+      [
+        'typed application/at+jwt',
+        () => signed({ ...valid.header, typ: 'application/at+jwt' }, valid.claims),
+      ],
+      [
+        'with exp in the past within the tolerance',
+        () => signed(valid.header, { ...valid.claims, exp: NOW - 4 }),
+      ],
+      [
+        'with nbf in the future within the tolerance',
+        () => signed(valid.header, { ...valid.claims, nbf: NOW + 4 }),
+      ],
     ])('accepts a token %s', (_case, make) => {
       expect(ctx.tokens.verifyAccessToken(make()).sub).toBe('alice');
     });

@@ -70,7 +70,9 @@ export class TokenService {
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
-function isAccessTokenClaims(claims: Record<string, unknown>): claims is Record<string, unknown> & AccessTokenClaims {
+function isAccessTokenClaims(
+  claims: Record<string, unknown>,
+): claims is Record<string, unknown> & AccessTokenClaims {
   return (
     isNonEmptyString(claims['sub']) &&
     isNonEmptyString(claims['sid']) &&

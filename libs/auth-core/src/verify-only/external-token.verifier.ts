@@ -1,4 +1,4 @@
-import { createSecretKey, KeyObject, type webcrypto } from 'node:crypto';
+import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey, type webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { Logger } from '@nestjs/common';
@@ -98,7 +98,8 @@ export class ExternalTokenVerifier {
    */
   async verify(token: string): Promise<ExternalIdentity> {
     const header = readJwsHeader(token, this.config.maxTokenBytes);
-    if (!this.algorithms.includes(header.alg)) throw new AuthError('token_invalid', 'token algorithm is not accepted');
+    if (!this.algorithms.includes(header.alg))
+      throw new AuthError('token_invalid', 'token algorithm is not accepted');
     const key = await this.resolveKey(header);
     let claims: unknown;
     try {
@@ -121,10 +122,15 @@ export class ExternalTokenVerifier {
 
   private identity(claims: Record<string, unknown>): ExternalIdentity {
     const exp = claims['exp'];
-    if (exp === undefined && this.config.requireExp) throw new AuthError('token_invalid', 'token has no expiry');
+    if (exp === undefined && this.config.requireExp)
+      throw new AuthError('token_invalid', 'token has no expiry');
     const subject = readClaim(claims, this.config.subjectClaim);
     const sub =
-      typeof subject === 'string' ? subject : typeof subject === 'number' && Number.isFinite(subject) ? `${subject}` : '';
+      typeof subject === 'string'
+        ? subject
+        : typeof subject === 'number' && Number.isFinite(subject)
+          ? `${subject}`
+          : '';
     if (sub.length === 0) throw new AuthError('token_invalid', 'token has no subject');
     const scp = claims['scp'];
     const scope =
@@ -133,7 +139,9 @@ export class ExternalTokenVerifier {
         : Array.isArray(scp)
           ? scp.filter((item) => typeof item === 'string').join(' ')
           : '';
-    const roles = Array.isArray(claims['roles']) ? claims['roles'].filter((role) => typeof role === 'string') : [];
+    const roles = Array.isArray(claims['roles'])
+      ? claims['roles'].filter((role) => typeof role === 'string')
+      : [];
     return {
       sub,
       scope,
@@ -147,7 +155,9 @@ export class ExternalTokenVerifier {
 }
 
 /** Wraps a jose key set so that it yields `KeyObject`s, converted once per key. */
-function keyObjects(jwks: (header: JWSHeaderParameters) => Promise<webcrypto.CryptoKey | Uint8Array>): KeyResolver {
+function keyObjects(
+  jwks: (header: JWSHeaderParameters) => Promise<webcrypto.CryptoKey | Uint8Array>,
+): KeyResolver {
   const converted = new WeakMap<object, KeyObject>();
   return async (header) => {
     let key: webcrypto.CryptoKey | Uint8Array;
@@ -158,7 +168,9 @@ function keyObjects(jwks: (header: JWSHeaderParameters) => Promise<webcrypto.Cry
       if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') {
         throw new AuthError('token_invalid', 'token signing key is unknown', { cause: error });
       }
-      throw new AuthError('unavailable', 'the key set of the token issuer cannot be fetched', { cause: error });
+      throw new AuthError('unavailable', 'the key set of the token issuer cannot be fetched', {
+        cause: error,
+      });
     }
     if (key instanceof Uint8Array) throw new AuthError('token_invalid', 'token signing key is not accepted');
     let keyObject = converted.get(key);
@@ -177,11 +189,17 @@ async function readJwksFile(file: string): Promise<JSONWebKeySet> {
   } catch {
     throw new ConfigError([{ field: 'verifyJwksFile', message: 'cannot be read' }]);
   }
+  let jwks: JSONWebKeySet;
   try {
-    const jwks = JSON.parse(text) as JSONWebKeySet;
+    jwks = JSON.parse(text) as JSONWebKeySet;
     if (!Array.isArray(jwks.keys)) throw new Error('no keys');
-    return jwks;
+    // Import every key now, so that a broken entry stops the start-up instead of failing tokens later.
+    for (const jwk of jwks.keys) createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch {
     throw new ConfigError([{ field: 'verifyJwksFile', message: 'is not a JWKS (RFC 7517)' }]);
   }
+  if (jwks.keys.some((jwk) => 'd' in jwk || 'k' in jwk)) {
+    throw new ConfigError([{ field: 'verifyJwksFile', message: 'must hold public keys only' }]);
+  }
+  return jwks;
 }

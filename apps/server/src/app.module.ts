@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+
+import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
+
+import { HealthController } from './health.controller.js';
+import { JwksController } from './jwks.controller.js';
+
+/** The all-in-one process of `npm start`: a composition root, with the logic in the libraries. */
+@Module({})
+export class AppModule {
+  static register(config: IoauthConfigInput): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AuthCoreModule.forRoot(config)],
+      controllers: [JwksController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { Controller, Get, Header } from '@nestjs/common';
+
+import { KeyStore } from '@ioauth/auth-core';
+
+/** Publishes the public keys that verify ioauth's tokens (RFC 7517), for any verifier, such as a plain jose one. */
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly keys: KeyStore) {}
+
+  @Get('jwks.json')
+  @Header('Cache-Control', 'public, max-age=300')
+  jwks() {
+    return this.keys.toJwks();
+  }
+}
