@@ -18,12 +18,15 @@ export interface BenchPlan {
   runs: number;
 }
 
-export const DEFAULT_PLAN: BenchPlan = { sliceMs: 300, runs: 7 };
+export const DEFAULT_PLAN: BenchPlan = { sliceMs: 100, runs: 21 };
 
-function opsPerSecond(operation: () => unknown, sliceMs: number): number {
+// Rates are per second of this process's CPU time, not of wall time: on a shared two-core VM, time stolen by other
+// tenants would otherwise land on whichever mode happened to be running.
+function opsPerCpuSecond(operation: () => unknown, sliceMs: number): number {
   let done = 0;
   let batch = 16;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let elapsed = 0;
   while (elapsed < sliceMs) {
     for (let i = 0; i < batch; i += 1) operation();
@@ -31,7 +34,8 @@ function opsPerSecond(operation: () => unknown, sliceMs: number): number {
     elapsed = performance.now() - start;
     if (elapsed < sliceMs / 20) batch *= 2;
   }
-  return (done * 1000) / elapsed;
+  const cpu = process.cpuUsage(cpuStart);
+  return (done * 1e6) / (cpu.user + cpu.system);
 }
 
 function median(values: number[]): number {
@@ -40,18 +44,24 @@ function median(values: number[]): number {
 }
 
 /**
- * Throughput of each mode in operations per second: the median of `runs` slices, with the modes interleaved slice
+ * Throughput of each mode in operations per CPU second: the median of `runs` slices, with the modes interleaved slice
  * by slice so that drift of the machine (thermal, other load) falls on all of them alike.
  */
 export function throughput(
   modes: Record<string, () => unknown>,
   plan: BenchPlan = DEFAULT_PLAN,
 ): Record<string, number> {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(modes).map((name) => [name, []]));
-  for (const operation of Object.values(modes)) opsPerSecond(operation, plan.sliceMs / 2);
+  const names = Object.keys(modes);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (const operation of Object.values(modes)) opsPerCpuSecond(operation, plan.sliceMs / 2);
   for (let run = 0; run < plan.runs; run += 1) {
-    for (const [name, operation] of Object.entries(modes))
-      samples[name]?.push(opsPerSecond(operation, plan.sliceMs));
+    // Rotate the order each run, and collect garbage before each slice (with --expose-gc), so that no mode pays
+    // for the garbage of the one before it.
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[(run + i) % names.length] as string;
+      globalThis.gc?.();
+      samples[name]?.push(opsPerCpuSecond(modes[name] as () => unknown, plan.sliceMs));
+    }
   }
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }

@@ -6,7 +6,7 @@ import type { IoauthConfig } from '../config/ioauth-config.js';
 import type { KeyStore } from '../keys/key-store.js';
 import { readJwsHeader, typMatches } from './jws-header.js';
 import { toAuthError } from './jwt-errors.js';
-import { asJwtKey } from './jwt-key.js';
+import { JWT_KEY, keyFromOptions } from './jwt-key.js';
 
 /** Options of `IoauthJwtService.verify`: the keys and rules are ioauth's; these only narrow them. */
 export interface IoauthVerifyOptions extends Pick<JwtVerifyOptions, 'subject' | 'jwtid' | 'maxAge'> {
@@ -51,7 +51,7 @@ export class IoauthJwtService extends JwtService {
     private readonly config: IoauthConfig,
     private readonly clock: Clock,
   ) {
-    super({});
+    super({ secretOrKeyProvider: keyFromOptions });
   }
 
   /** Signs a claims object with the current signing key. */
@@ -79,8 +79,8 @@ export class IoauthJwtService extends JwtService {
       algorithm: key.alg,
       keyid: key.kid,
       header: { alg: key.alg, typ },
-      privateKey: key.privateKey,
-    });
+      [JWT_KEY]: key.privateKey,
+    } as JwtSignOptions);
   }
 
   override async signAsync(payload: string | Buffer | object, options?: IoauthSignOptions): Promise<string> {
@@ -100,7 +100,7 @@ export class IoauthJwtService extends JwtService {
     if (refused)
       throw new TypeError(`ioauth verifies with its own keys and rules: option ${refused} is not accepted`);
     const header = readJwsHeader(token, this.config.maxTokenBytes);
-    const { typ, ...narrowing } = options;
+    const { typ, subject, jwtid, maxAge } = options;
     if (typ !== undefined && !typMatches(header.typ, typ))
       throw new AuthError('token_invalid', 'token type is not accepted');
     const key = header.kid === undefined ? undefined : this.keys.verificationKey(header.kid);
@@ -109,14 +109,16 @@ export class IoauthJwtService extends JwtService {
     let claims: unknown;
     try {
       claims = super.verify(token, {
-        ...narrowing,
-        publicKey: asJwtKey(key.publicKey),
         algorithms: [key.alg],
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTolerance: this.config.clockTolerance,
         clockTimestamp: epochSeconds(this.clock),
-      });
+        ...(subject === undefined ? {} : { subject }),
+        ...(jwtid === undefined ? {} : { jwtid }),
+        ...(maxAge === undefined ? {} : { maxAge }),
+        [JWT_KEY]: key.publicKey,
+      } as JwtVerifyOptions);
     } catch (error) {
       throw toAuthError(error);
     }

@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey, type webc
 import { readFile } from 'node:fs/promises';
 
 import { Logger } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtVerifyOptions } from '@nestjs/jwt';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 
 import { AuthError } from '../auth.error.js';
@@ -11,7 +11,7 @@ import type { IoauthConfig } from '../config/ioauth-config.js';
 import { ConfigError } from '../config/load-config.js';
 import { readJwsHeader, type JwsHeader } from '../jwt/jws-header.js';
 import { toAuthError } from '../jwt/jwt-errors.js';
-import { asJwtKey } from '../jwt/jwt-key.js';
+import { JWT_KEY, keyFromOptions } from '../jwt/jwt-key.js';
 import { readClaim } from './claim-path.js';
 
 /** Who a token minted by another backend says the caller is. */
@@ -53,7 +53,7 @@ const logger = new Logger('ExternalTokenVerifier');
  * or a JWKS file. `iss` and `aud` are required when configured; `exp` is required unless `requireExp` is off.
  */
 export class ExternalTokenVerifier {
-  private readonly jwt = new JwtService({});
+  private readonly jwt = new JwtService({ secretOrKeyProvider: keyFromOptions });
 
   private constructor(
     private readonly config: IoauthConfig,
@@ -104,13 +104,13 @@ export class ExternalTokenVerifier {
     let claims: unknown;
     try {
       claims = this.jwt.verify(token, {
-        publicKey: asJwtKey(key),
+        [JWT_KEY]: key,
         algorithms: [header.alg as 'HS256'],
         clockTolerance: this.config.clockTolerance,
         clockTimestamp: epochSeconds(this.clock),
         ...(this.config.verifyIssuer === undefined ? {} : { issuer: this.config.verifyIssuer }),
         ...(this.config.verifyAudience === undefined ? {} : { audience: this.config.verifyAudience }),
-      });
+      } as JwtVerifyOptions);
     } catch (error) {
       throw toAuthError(error);
     }
