@@ -54,7 +54,12 @@ export async function tokenBench(plan: BenchPlan): Promise<BenchResult[]> {
         jti: randomUUID(),
       };
     };
-    const fastSign = createSigner({ key: pem.sign, algorithm, kid: key.kid, header: { typ: 'at+jwt' } });
+    const fastSign = createSigner({
+      key: pem.sign,
+      algorithm,
+      kid: key.kid,
+      header: { alg: algorithm, typ: 'at+jwt' },
+    });
     const fastVerify = createVerifier({
       key: pem.verify,
       algorithms: [algorithm],
