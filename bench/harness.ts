@@ -1,5 +1,6 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 /** One figure of `bench/results/latest.json`: a measured value and its ratio to a baseline of the same run. */
 export interface BenchResult {
@@ -18,24 +19,60 @@ export interface BenchPlan {
   runs: number;
 }
 
-export const DEFAULT_PLAN: BenchPlan = { sliceMs: 100, runs: 21 };
+export const DEFAULT_PLAN: BenchPlan = { sliceMs: 100, runs: 31 };
 
-// Rates are per second of this process's CPU time, not of wall time: on a shared two-core VM, time stolen by other
-// tenants would otherwise land on whichever mode happened to be running.
-function opsPerCpuSecond(operation: () => unknown, sliceMs: number): number {
-  let done = 0;
-  let batch = 16;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  let elapsed = 0;
-  while (elapsed < sliceMs) {
-    for (let i = 0; i < batch; i += 1) operation();
-    done += batch;
-    elapsed = performance.now() - start;
-    if (elapsed < sliceMs / 20) batch *= 2;
+/** A suite module, run inside a worker: prepares each named operation of one mode (one library). */
+export interface BenchSuite {
+  prepare(mode: string): Promise<Record<string, () => unknown>>;
+}
+
+type WorkerReply = { ready: string[] } | { rate: number } | { error: string };
+
+/** One mode in its own process, so that its JIT feedback and garbage never touch another mode's figures. */
+class ModeWorker {
+  private readonly child: ChildProcess;
+  private readonly replies: WorkerReply[] = [];
+  private waiting: ((reply: WorkerReply) => void) | undefined;
+
+  constructor(suite: string, mode: string) {
+    this.child = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [suite, mode], {
+      execArgv: [...process.execArgv],
+    });
+    this.child.on('message', (reply: WorkerReply) => {
+      if (this.waiting) {
+        const resolve = this.waiting;
+        this.waiting = undefined;
+        resolve(reply);
+      } else {
+        this.replies.push(reply);
+      }
+    });
   }
-  const cpu = process.cpuUsage(cpuStart);
-  return (done * 1e6) / (cpu.user + cpu.system);
+
+  async next(): Promise<WorkerReply> {
+    const queued = this.replies.shift();
+    if (queued) return queued;
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  async ready(): Promise<void> {
+    const reply = await this.next();
+    if ('error' in reply) throw new Error(reply.error);
+  }
+
+  async slice(operation: string, sliceMs: number): Promise<number> {
+    this.child.send({ operation, sliceMs });
+    const reply = await this.next();
+    if ('error' in reply) throw new Error(reply.error);
+    if (!('rate' in reply)) throw new Error('unexpected worker reply');
+    return reply.rate;
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
 }
 
 function median(values: number[]): number {
@@ -44,26 +81,35 @@ function median(values: number[]): number {
 }
 
 /**
- * Throughput of each mode in operations per CPU second: the median of `runs` slices, with the modes interleaved slice
- * by slice so that drift of the machine (thermal, other load) falls on all of them alike.
+ * Throughput, in operations per CPU second, of each operation of a suite under each mode. Every mode runs in its
+ * own process (one library per process, as in production); only one process works at a time; the modes are
+ * interleaved slice by slice in an order that rotates each run, and the median slice is kept.
  */
-export function throughput(
-  modes: Record<string, () => unknown>,
+export async function throughput(
+  suite: string,
+  modes: readonly string[],
+  operations: readonly string[],
   plan: BenchPlan = DEFAULT_PLAN,
-): Record<string, number> {
-  const names = Object.keys(modes);
-  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (const operation of Object.values(modes)) opsPerCpuSecond(operation, plan.sliceMs / 2);
-  for (let run = 0; run < plan.runs; run += 1) {
-    // Rotate the order each run, and collect garbage before each slice (with --expose-gc), so that no mode pays
-    // for the garbage of the one before it.
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(run + i) % names.length] as string;
-      globalThis.gc?.();
-      samples[name]?.push(opsPerCpuSecond(modes[name] as () => unknown, plan.sliceMs));
+): Promise<Record<string, Record<string, number>>> {
+  const workers = new Map(modes.map((mode) => [mode, new ModeWorker(suite, mode)]));
+  try {
+    for (const worker of workers.values()) await worker.ready();
+    const figures: Record<string, Record<string, number>> = {};
+    for (const operation of operations) {
+      const samples = new Map(modes.map((mode) => [mode, [] as number[]]));
+      for (const mode of modes) await workers.get(mode)?.slice(operation, plan.sliceMs * 2);
+      for (let run = 0; run < plan.runs; run += 1) {
+        for (let i = 0; i < modes.length; i += 1) {
+          const mode = modes[(run + i) % modes.length] as string;
+          samples.get(mode)?.push((await workers.get(mode)?.slice(operation, plan.sliceMs)) as number);
+        }
+      }
+      figures[operation] = Object.fromEntries([...samples].map(([mode, values]) => [mode, median(values)]));
     }
+    return figures;
+  } finally {
+    for (const worker of workers.values()) worker.stop();
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
 /** The machine a run was measured on, written beside its figures. */
