@@ -54,6 +54,16 @@ export async function setup(input: IoauthConfigInput = {}) {
   };
 }
 
+/** Runs something that must fail and returns what it threw (or rejected with). */
+export async function refusal(run: () => unknown): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a refusal');
+}
+
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**

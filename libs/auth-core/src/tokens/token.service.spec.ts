@@ -3,19 +3,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { isAuthError } from '../auth.error.js';
-import { forge, NOW, setup } from '../testing/auth-core.setup.js';
+import { forge, NOW, refusal, setup } from '../testing/auth-core.setup.js';
 
 const grant = { sub: 'alice', sid: 'session-1', scope: ['chat:read', 'chat:write'], roles: ['member'] };
 const HS_SECRET = 'a-test-secret-of-at-least-thirty-two-bytes!';
-
-async function refusal(run: () => unknown): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the token to be refused');
-}
 
 describe('TokenService', () => {
   describe.each([

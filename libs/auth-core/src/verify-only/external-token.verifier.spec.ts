@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isAuthError } from '../auth.error.js';
 import type { IoauthConfigInput } from '../config/ioauth-config.js';
 import { ConfigError, parseIoauthConfig } from '../config/load-config.js';
-import { FrozenClock, forge, NOW } from '../testing/auth-core.setup.js';
+import { FrozenClock, forge, NOW, refusal } from '../testing/auth-core.setup.js';
 import { ExternalTokenVerifier, type JwksTimings } from './external-token.verifier.js';
 
 const SECRET = 'the-php-backend-shared-secret-0123456789';
@@ -43,15 +43,6 @@ async function verifier(input: IoauthConfigInput, timings?: JwksTimings): Promis
   const created = await ExternalTokenVerifier.create(parseIoauthConfig(input), clock, timings);
   if (!created) throw new Error('expected verify-only mode to be configured');
   return created;
-}
-
-async function refusal(run: () => unknown): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('ExternalTokenVerifier', () => {
