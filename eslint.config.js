@@ -28,6 +28,21 @@ const depConstraints = [
   },
 ];
 
+/**
+ * Rules for browser-safe projects (contracts, the client SDK): no Node built-ins, whatever the tags say. Each such
+ * project adds it in its own eslint.config.js, since ESLint resolves globs from the nearest config file.
+ */
+export const browserSafe = {
+  files: ['**/*.ts'],
+  ignores: ['**/*.spec.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ group: ['node:*'], message: 'Browser-safe code: no Node built-ins.' }] },
+    ],
+  },
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -47,13 +62,6 @@ export default [
           depConstraints,
         },
       ],
-    },
-  },
-  {
-    files: ['libs/contracts/src/**/*.ts', 'libs/client/src/**/*.ts'],
-    rules: {
-      // Browser-safe code: no Node built-ins, whatever the tags say (STYLE.md section 1).
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'browser-safe code' }] }],
     },
   },
   {

@@ -1,1 +1,3 @@
-export { default } from '../../eslint.config.js';
+import base, { browserSafe } from '../../eslint.config.js';
+
+export default [...base, browserSafe];
