@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { KeySetStorage, StoredKey } from './key-set.storage.js';
@@ -29,10 +29,29 @@ export class FileKeySetStorage implements KeySetStorage {
   }
 
   async save(keys: StoredKey[]): Promise<void> {
+    await rename(await this.writeTemporary(keys), this.file);
+  }
+
+  async saveFirst(keys: StoredKey[]): Promise<boolean> {
+    const temporary = await this.writeTemporary(keys);
+    try {
+      // link() refuses to replace an existing file, unlike rename(): the first process to get here wins.
+      await link(temporary, this.file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(temporary);
+    }
+  }
+
+  private async writeTemporary(keys: StoredKey[]): Promise<string> {
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    // writeFile's mode is filtered by the umask; the key file must end up 0600 whatever the umask is.
     await chmod(temporary, 0o600);
-    await rename(temporary, this.file);
+    return temporary;
   }
 }

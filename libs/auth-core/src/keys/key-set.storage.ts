@@ -18,6 +18,11 @@ export interface KeySetStorage {
   load(): Promise<StoredKey[]>;
   /** Replaces the stored keys. */
   save(keys: StoredKey[]): Promise<void>;
+  /**
+   * Stores the first key set unless one exists already: false when another process sharing the storage got there
+   * first, so that processes started together agree on one key.
+   */
+  saveFirst(keys: StoredKey[]): Promise<boolean>;
 }
 
 /** Keeps keys in memory: for tests and for processes that must not touch the disk. */
@@ -30,5 +35,11 @@ export class MemoryKeySetStorage implements KeySetStorage {
 
   async save(keys: StoredKey[]): Promise<void> {
     this.keys = structuredClone(keys);
+  }
+
+  async saveFirst(keys: StoredKey[]): Promise<boolean> {
+    if (this.keys.length > 0) return false;
+    await this.save(keys);
+    return true;
   }
 }

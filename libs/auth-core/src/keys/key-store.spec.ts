@@ -33,6 +33,12 @@ describe('KeyStore', () => {
     expect((await create()).signingKey().kid).toBe(first.signingKey().kid);
   });
 
+  it('agrees on one first key when several processes start on an empty data folder together', async () => {
+    const stores = await Promise.all([create(), create(), create(), create()]);
+    expect(new Set(stores.map((store) => store.signingKey().kid)).size).toBe(1);
+    expect(JSON.parse(await readFile(join(dataDir, 'keys.json'), 'utf8')).keys).toHaveLength(1);
+  });
+
   it('names each key by its RFC 7638 thumbprint', async () => {
     const store = await create();
     const [jwk] = store.toJwks().keys;

@@ -63,7 +63,7 @@ export class KeyStore {
     const storage = options.storage ?? new FileKeySetStorage(config.dataDir);
     const store = new KeyStore([], options, storage);
     await store.reload();
-    if (!store.keys.some((key) => key.retiredAt === undefined)) await store.rotate();
+    await store.ensureSigningKey();
     return store;
   }
 
@@ -113,6 +113,21 @@ export class KeyStore {
     await storage.save([fresh, ...retired].map(toStored));
     this.replace([fresh, ...retired]);
     return fresh;
+  }
+
+  private async ensureSigningKey(): Promise<void> {
+    const hasSigningKey = () => this.keys.some((key) => key.retiredAt === undefined);
+    if (hasSigningKey()) return;
+    if (this.keys.length === 0 && this.algorithm !== 'HS256') {
+      const first = await generateSigningKey(this.algorithm, this.options.clock.now());
+      if (await this.requireStorage().saveFirst([toStored(first)])) {
+        this.replace([first]);
+        return;
+      }
+      await this.reload();
+      if (hasSigningKey()) return;
+    }
+    await this.rotate();
   }
 
   /** Reads the stored keys again, dropping those past their last verification time (after a rotation elsewhere). */
