@@ -1,0 +1,181 @@
+import { PostgresSqlClient } from './sql/postgres.client.js';
+import { migrate, MIGRATIONS } from './sql/migrations.js';
+import type { SqlClient } from './sql/sql-client.js';
+import { SqlSessionRepository } from './sessions/sql-session.repository.js';
+import { testDatabases } from './testing/test-databases.js';
+import { SqlUserRepository } from './users/sql-user.repository.js';
+import { DuplicateUserError } from './users/user.js';
+
+const databases = await testDatabases();
+const T0 = new Date('2026-11-24T12:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const HOUR = 3600;
+
+describe.each(databases.map((database) => [database.name, database] as const))(
+  'repositories on %s',
+  (_name, database) => {
+    let client: SqlClient;
+    let drop: () => Promise<void>;
+    let users: SqlUserRepository;
+    let sessions: SqlSessionRepository;
+
+    beforeAll(async () => {
+      ({ client, drop } = await database.open());
+      await migrate(client);
+      users = new SqlUserRepository(client);
+      sessions = new SqlSessionRepository(client);
+    }, 30_000);
+    afterAll(() => drop());
+    beforeEach(async () => {
+      await client.query('delete from ioauth_users');
+      await users.create(
+        {
+          username: 'alice',
+          passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$x$y',
+          scopes: ['chat:read', 'chat:write'],
+          roles: [],
+        },
+        T0,
+      );
+    });
+
+    const open = (sid: string, token = `${sid}-r1`) =>
+      sessions.createSession({ sid, sub: 'alice', refreshTokenHash: token, now: T0, expiresAt: at(HOUR) });
+    const rotate = (token: string, next: string, seconds = 60) =>
+      sessions.rotateRefreshToken({
+        refreshTokenHash: token,
+        nextRefreshTokenHash: next,
+        now: at(seconds),
+        expiresAt: at(seconds + HOUR),
+      });
+
+    describe('migrations', () => {
+      it('apply once: a second run has nothing left to do', async () => {
+        expect(await migrate(client)).toBe(0);
+        const [row] = await client.query<{ version: number }>(
+          'select max(version)::int as version from ioauth_migrations',
+        );
+        expect(row?.version).toBe(MIGRATIONS.length);
+      });
+    });
+
+    describe('users', () => {
+      it('stores a user with scopes and roles, and finds it by name', async () => {
+        await users.create({ username: 'admin', passwordHash: 'hash', roles: ['admin'] }, T0);
+        expect(await users.findByUsername('admin')).toEqual({
+          username: 'admin',
+          passwordHash: 'hash',
+          scopes: [],
+          roles: ['admin'],
+          disabled: false,
+          createdAt: T0,
+          updatedAt: T0,
+        });
+        expect(await users.findByUsername('nobody')).toBeUndefined();
+      });
+
+      it('refuses a taken username and changes nothing', async () => {
+        await expect(
+          users.create({ username: 'alice', passwordHash: 'other' }, at(1)),
+        ).rejects.toBeInstanceOf(DuplicateUserError);
+        expect((await users.findByUsername('alice'))?.passwordHash).toMatch(/^\$argon2id\$/);
+      });
+
+      it('lists users by name, disables and removes them', async () => {
+        await users.create({ username: 'bob', passwordHash: 'h', scopes: ['chat:read'] }, T0);
+        expect((await users.list()).map((user) => user.username)).toEqual(['alice', 'bob']);
+        expect(await users.setDisabled('bob', true, at(5))).toBe(true);
+        expect(await users.findByUsername('bob')).toMatchObject({ disabled: true, updatedAt: at(5) });
+        expect(await users.setDisabled('nobody', true, at(5))).toBe(false);
+        expect(await users.remove('bob')).toBe(true);
+        expect(await users.remove('bob')).toBe(false);
+      });
+
+      it("removes a user's sessions with the user", async () => {
+        await open('s-remove');
+        await users.remove('alice');
+        expect(await sessions.findSession('s-remove')).toBeUndefined();
+      });
+    });
+
+    describe('sessions', () => {
+      it('rotates a refresh token: the old one is spent, the next one works', async () => {
+        await open('s1');
+        const first = await rotate('s1-r1', 's1-r2');
+        expect(first).toMatchObject({
+          status: 'rotated',
+          session: { sid: 's1', sub: 'alice', expiresAt: at(60 + HOUR) },
+        });
+        expect(await rotate('s1-r2', 's1-r3', 120)).toMatchObject({ status: 'rotated' });
+      });
+
+      it('revokes the whole session when a spent refresh token comes back', async () => {
+        await open('s2');
+        await rotate('s2-r1', 's2-r2');
+        const reuse = await rotate('s2-r1', 's2-rX', 90);
+        expect(reuse).toMatchObject({
+          status: 'reused',
+          session: { sid: 's2', revokedAt: at(90), revokedReason: 'refresh_token_reused' },
+        });
+        expect(await rotate('s2-r2', 's2-r3', 100)).toMatchObject({ status: 'revoked' });
+      });
+
+      it('lets at most one of two concurrent uses of one refresh token win', async () => {
+        await open('s3');
+        const outcomes = await Promise.all([rotate('s3-r1', 's3-a'), rotate('s3-r1', 's3-b')]);
+        expect(outcomes.filter((outcome) => outcome.status === 'rotated')).toHaveLength(1);
+        expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['reused', 'rotated']);
+        expect((await sessions.findSession('s3'))?.revokedReason).toBe('refresh_token_reused');
+      });
+
+      it('tells unknown and expired refresh tokens apart, and rotates neither', async () => {
+        await open('s4');
+        expect(await rotate('never-issued', 'x')).toEqual({ status: 'unknown' });
+        expect(await rotate('s4-r1', 's4-r2', HOUR)).toEqual({ status: 'expired' });
+        expect(await rotate('s4-r2', 's4-r3', 10)).toEqual({ status: 'unknown' });
+      });
+
+      it('revokes one session, then all of a user, once each', async () => {
+        await open('s5');
+        await open('s6');
+        await open('s7');
+        expect(await sessions.revokeSession('s5', 'logout', at(10))).toMatchObject({
+          sid: 's5',
+          revokedReason: 'logout',
+        });
+        expect(await sessions.revokeSession('s5', 'logout', at(11))).toBeUndefined();
+        const revoked = await sessions.revokeUserSessions('alice', 'admin', at(20));
+        expect(revoked.map((session) => session.sid).sort()).toEqual(['s6', 's7']);
+        expect((await sessions.revokedSince(at(15))).map((session) => session.sid).sort()).toEqual([
+          's6',
+          's7',
+        ]);
+        expect(await rotate('s6-r1', 's6-r2', 30)).toMatchObject({ status: 'revoked' });
+      });
+
+      it('purges sessions whose last refresh token has expired', async () => {
+        await open('s8');
+        await open('s9');
+        await rotate('s9-r1', 's9-r2', 600);
+        expect(await sessions.purgeExpired(at(HOUR + 1))).toBe(1);
+        expect(await sessions.findSession('s8')).toBeUndefined();
+        expect(await sessions.findSession('s9')).toBeDefined();
+      });
+    });
+
+    if (database.name === 'PostgreSQL') {
+      it('migrates safely from several processes at once', async () => {
+        const schema = `ioauth_test_race_${Date.now().toString(36)}`;
+        const url = process.env['IOAUTH_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+        const clients = await Promise.all([1, 2, 3].map(() => PostgresSqlClient.connect(url, { schema })));
+        try {
+          const applied = await Promise.all(clients.map((each) => migrate(each)));
+          expect(applied.sort()).toEqual([0, 0, MIGRATIONS.length]);
+        } finally {
+          await clients[0]?.query(`drop schema ${schema} cascade`);
+          await Promise.all(clients.map((each) => each.close()));
+        }
+      });
+    }
+  },
+);

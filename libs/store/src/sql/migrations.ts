@@ -1,0 +1,58 @@
+import type { SqlClient } from './sql-client.js';
+
+/** The schema, one step per entry, applied in order and never edited once released: add a step instead. */
+export const MIGRATIONS: readonly string[] = [
+  `create table ioauth_users (
+     username text primary key,
+     password_hash text not null,
+     scopes text[] not null default '{}',
+     roles text[] not null default '{}',
+     disabled boolean not null default false,
+     created_at timestamptz not null,
+     updated_at timestamptz not null
+   );
+   create table ioauth_sessions (
+     sid text primary key,
+     sub text not null references ioauth_users (username) on delete cascade,
+     created_at timestamptz not null,
+     expires_at timestamptz not null,
+     revoked_at timestamptz,
+     revoked_reason text
+   );
+   create index ioauth_sessions_sub on ioauth_sessions (sub);
+   create index ioauth_sessions_revoked_at on ioauth_sessions (revoked_at) where revoked_at is not null;
+   create table ioauth_refresh_tokens (
+     token_hash text primary key,
+     sid text not null references ioauth_sessions (sid) on delete cascade,
+     created_at timestamptz not null,
+     expires_at timestamptz not null,
+     spent_at timestamptz
+   );
+   create index ioauth_refresh_tokens_sid on ioauth_refresh_tokens (sid);`,
+];
+
+// Any constant works, as long as every ioauth process uses the same one.
+const MIGRATION_LOCK = 0x10a0_7400;
+
+/**
+ * Brings the schema up to date. Safe to run from several processes at once: a transaction-scoped advisory lock
+ * lets one apply the steps while the others wait, then find nothing left to do.
+ */
+export async function migrate(client: SqlClient): Promise<number> {
+  return client.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(
+      'create table if not exists ioauth_migrations (version integer primary key, applied_at timestamptz not null)',
+    );
+    const [{ version } = { version: 0 }] = await tx.query<{ version: number }>(
+      'select coalesce(max(version), 0)::int as version from ioauth_migrations',
+    );
+    for (let step = version; step < MIGRATIONS.length; step += 1) {
+      for (const statement of (MIGRATIONS[step] as string).split(/;\s*$/m).filter((text) => text.trim())) {
+        await tx.query(statement);
+      }
+      await tx.query('insert into ioauth_migrations (version, applied_at) values ($1, now())', [step + 1]);
+    }
+    return MIGRATIONS.length - version;
+  });
+}

@@ -1,0 +1,46 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+
+import type { SqlClient } from './sql-client.js';
+
+type Queryable = Pick<PGlite, 'query'> | Transaction;
+
+class PgliteQueries {
+  constructor(protected readonly target: Queryable) {}
+
+  async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.target.query<Row>(text, params as unknown[])).rows;
+  }
+}
+
+class PgliteTransaction extends PgliteQueries implements SqlClient {
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
+  async close(): Promise<void> {
+    throw new Error('close the database, not a transaction');
+  }
+}
+
+/**
+ * The embedded database: PostgreSQL compiled to WebAssembly, in-process, with its files under a folder (or in
+ * memory). One process at a time may open a folder.
+ */
+export class PgliteSqlClient extends PgliteQueries implements SqlClient {
+  private constructor(private readonly db: PGlite) {
+    super(db);
+  }
+
+  /** Opens (creating on first use) the database in `dataDir`, or an in-memory one for `'memory://'`. */
+  static async open(dataDir: string): Promise<PgliteSqlClient> {
+    return new PgliteSqlClient(await PGlite.create(dataDir));
+  }
+
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PgliteTransaction(tx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

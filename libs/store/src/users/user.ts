@@ -1,0 +1,43 @@
+/** A user who can log in. */
+export interface User {
+  username: string;
+  /** PHC string of the password's argon2id hash; never the password. */
+  passwordHash: string;
+  scopes: string[];
+  roles: string[];
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What creating a user takes. */
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  scopes?: readonly string[];
+  roles?: readonly string[];
+}
+
+/** Thrown when a username is taken. */
+export class DuplicateUserError extends Error {
+  constructor() {
+    super('a user with this name exists already');
+    this.name = new.target.name;
+  }
+}
+
+/** Users, behind one interface for every backend. */
+export interface UserRepository {
+  /**
+   * Adds a user.
+   * @throws DuplicateUserError when the username is taken.
+   */
+  create(user: NewUser, now: Date): Promise<User>;
+  findByUsername(username: string): Promise<User | undefined>;
+  /** Every user, by username. */
+  list(): Promise<User[]>;
+  /** Removes a user and, with them, their sessions; false when there was no such user. */
+  remove(username: string): Promise<boolean>;
+  /** Disables or re-enables a user; false when there was no such user. */
+  setDisabled(username: string, disabled: boolean, now: Date): Promise<boolean>;
+}
