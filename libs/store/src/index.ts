@@ -6,3 +6,6 @@ export { PostgresSqlClient, type PostgresOptions } from './sql/postgres.client.j
 export type { SqlClient } from './sql/sql-client.js';
 export { SqlUserRepository } from './users/sql-user.repository.js';
 export { DuplicateUserError, type NewUser, type User, type UserRepository } from './users/user.js';
+export { PasswordHasher } from './passwords/password-hasher.js';
+export { IOAUTH_SESSIONS, IOAUTH_SQL, IOAUTH_USERS } from './store.constants.js';
+export { openDatabase, StoreModule } from './store.module.js';

@@ -1,0 +1,6 @@
+/** Injection token of the `SqlClient` behind the repositories. */
+export const IOAUTH_SQL = 'IOAUTH:SQL';
+/** Injection token of the `UserRepository`. */
+export const IOAUTH_USERS = 'IOAUTH:USERS';
+/** Injection token of the `SessionRepository`. */
+export const IOAUTH_SESSIONS = 'IOAUTH:SESSIONS';
