@@ -6,3 +6,6 @@ export const IOAUTH_CLOCK = 'IOAUTH:CLOCK';
 
 /** Injection token of the verify-only `ExternalTokenVerifier`, or `null` when verify-only mode is off. */
 export const IOAUTH_EXTERNAL_VERIFIER = 'IOAUTH:EXTERNAL_VERIFIER';
+
+/** Injection token of the `RevocationBus`; in-process unless an app provides another (Redis, for a cluster). */
+export const IOAUTH_REVOCATION_BUS = 'IOAUTH:REVOCATION_BUS';

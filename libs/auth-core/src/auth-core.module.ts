@@ -1,7 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
-import { IOAUTH_CLOCK, IOAUTH_CONFIG, IOAUTH_EXTERNAL_VERIFIER } from './auth-core.constants.js';
+import {
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_REVOCATION_BUS,
+} from './auth-core.constants.js';
 import {
   AUTH_CORE_OPTIONS,
   AUTH_CORE_OPTIONS_TYPE,
@@ -12,6 +17,8 @@ import type { IoauthConfig, IoauthConfigInput } from './config/ioauth-config.js'
 import { parseIoauthConfig } from './config/load-config.js';
 import { IoauthJwtService } from './jwt/ioauth-jwt.service.js';
 import { KeyStore } from './keys/key-store.js';
+import { InProcessRevocationBus, type RevocationBus } from './revocation/revocation.js';
+import { RevocationList } from './revocation/revocation-list.js';
 import { TokenService } from './tokens/token.service.js';
 import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js';
 
@@ -46,8 +53,17 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     },
     { provide: JwtService, useExisting: IoauthJwtService },
     TokenService,
+    { provide: IOAUTH_REVOCATION_BUS, useFactory: () => new InProcessRevocationBus() },
+    {
+      provide: RevocationList,
+      useFactory: (bus: RevocationBus, config: IoauthConfig, clock: Clock) =>
+        new RevocationList(bus, clock, (config.accessTokenTtl + config.clockTolerance) * 1000),
+      inject: [IOAUTH_REVOCATION_BUS, IOAUTH_CONFIG, IOAUTH_CLOCK],
+    },
   ],
   exports: [
+    IOAUTH_REVOCATION_BUS,
+    RevocationList,
     IOAUTH_CONFIG,
     IOAUTH_CLOCK,
     IOAUTH_EXTERNAL_VERIFIER,

@@ -1,5 +1,10 @@
 export { AuthCoreModule } from './auth-core.module.js';
-export { IOAUTH_CLOCK, IOAUTH_CONFIG, IOAUTH_EXTERNAL_VERIFIER } from './auth-core.constants.js';
+export {
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_REVOCATION_BUS,
+} from './auth-core.constants.js';
 export { AuthError, isAuthError } from './auth.error.js';
 export { epochSeconds, systemClock, type Clock } from './clock.js';
 export {
@@ -27,3 +32,12 @@ export {
   type ExternalIdentity,
   type JwksTimings,
 } from './verify-only/external-token.verifier.js';
+export {
+  hasGrants,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPES,
+  RequireRoles,
+  RequireScopes,
+} from './authorization/require-grants.decorator.js';
+export { InProcessRevocationBus, type Revocation, type RevocationBus } from './revocation/revocation.js';
+export { RevocationList } from './revocation/revocation-list.js';

@@ -1,0 +1,44 @@
+import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
+import { InProcessRevocationBus } from './revocation.js';
+import { RevocationList } from './revocation-list.js';
+
+describe('RevocationList', () => {
+  const setup = () => {
+    const clock = new FrozenClock();
+    const bus = new InProcessRevocationBus();
+    return { clock, bus, list: new RevocationList(bus, clock, 905_000) };
+  };
+
+  it('refuses a revoked session as soon as the bus carries it', async () => {
+    const { bus, list } = setup();
+    expect(list.isRevoked({ sid: 's1', sub: 'alice', iat: NOW })).toBe(false);
+    await bus.publish({ kind: 'session', sid: 's1', sub: 'alice', reason: 'logout', at: NOW * 1000 });
+    expect(list.isRevoked({ sid: 's1', sub: 'alice', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sid: 's2', sub: 'alice', iat: NOW })).toBe(false);
+  });
+
+  it('refuses the tokens a user held when revoked, not those issued later', async () => {
+    const { bus, clock, list } = setup();
+    await bus.publish({ kind: 'user', sub: 'bob', reason: 'admin', at: NOW * 1000 });
+    expect(list.isRevoked({ sid: 'a', sub: 'bob', iat: NOW - 10 })).toBe(true);
+    expect(list.isRevoked({ sid: 'a', sub: 'bob', iat: NOW })).toBe(true);
+    clock.advance(1);
+    expect(list.isRevoked({ sid: 'b', sub: 'bob', iat: NOW + 1 })).toBe(false);
+  });
+
+  it('forgets a revocation once no token it refuses can still be valid', async () => {
+    const { bus, clock, list } = setup();
+    await bus.publish({ kind: 'session', sid: 's1', sub: 'alice', reason: 'logout', at: NOW * 1000 });
+    clock.advance(904);
+    expect(list.isRevoked({ sid: 's1', sub: 'alice' })).toBe(true);
+    clock.advance(1);
+    expect(list.isRevoked({ sid: 's1', sub: 'alice' })).toBe(false);
+  });
+
+  it('stops listening when closed', async () => {
+    const { bus, list } = setup();
+    list.close();
+    await bus.publish({ kind: 'session', sid: 's1', sub: 'alice', reason: 'logout', at: NOW * 1000 });
+    expect(list.isRevoked({ sid: 's1', sub: 'alice' })).toBe(false);
+  });
+});
