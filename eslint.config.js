@@ -7,11 +7,14 @@ const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:shared', 'scope:client'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
-  { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data'] },
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
+  {
+    sourceTag: 'type:data',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:testing'],
+  },
   {
     sourceTag: 'type:feature',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature', 'type:testing'],
   },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
   {
@@ -27,6 +30,9 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing', 'type:sdk', 'type:app'],
   },
 ];
+
+/** For the testing kit itself and the e2e suites, which may import it anywhere. */
+export const testingAllowed = { files: ['**/*.ts'], rules: { 'no-restricted-imports': 'off' } };
 
 /**
  * Rules for browser-safe projects (contracts, the client SDK): no Node built-ins, whatever the tags say. Each such
@@ -60,6 +66,19 @@ export default [
           allow: [],
           banTransitiveDependencies: true,
           depConstraints,
+        },
+      ],
+    },
+  },
+  {
+    // The testing kit may be imported by specs and their helpers only (the tags above cannot tell them apart).
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@ioauth/testing', message: 'The testing kit is for specs and e2e suites only.' }],
         },
       ],
     },

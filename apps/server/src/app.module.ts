@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
+import { AuthHttpModule } from '@ioauth/auth-http';
+import { StoreModule } from '@ioauth/store';
 
+import { DemoUsersSeeder } from './demo-users.seeder.js';
 import { HealthController } from './health.controller.js';
-import { JwksController } from './jwks.controller.js';
 
 /** The all-in-one process of `npm start`: a composition root, with the logic in the libraries. */
 @Module({})
@@ -11,8 +13,9 @@ export class AppModule {
   static register(config: IoauthConfigInput): DynamicModule {
     return {
       module: AppModule,
-      imports: [AuthCoreModule.forRoot(config)],
-      controllers: [JwksController, HealthController],
+      imports: [AuthCoreModule.forRoot(config), StoreModule, AuthHttpModule],
+      controllers: [HealthController],
+      providers: [DemoUsersSeeder],
     };
   }
 }

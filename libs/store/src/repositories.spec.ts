@@ -1,3 +1,5 @@
+import { TEST_POSTGRES_URL } from '@ioauth/testing';
+
 import { PostgresSqlClient } from './sql/postgres.client.js';
 import { migrate, MIGRATIONS } from './sql/migrations.js';
 import type { SqlClient } from './sql/sql-client.js';
@@ -166,8 +168,9 @@ describe.each(databases.map((database) => [database.name, database] as const))(
     if (database.name === 'PostgreSQL') {
       it('migrates safely from several processes at once', async () => {
         const schema = `ioauth_test_race_${Date.now().toString(36)}`;
-        const url = process.env['IOAUTH_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-        const clients = await Promise.all([1, 2, 3].map(() => PostgresSqlClient.connect(url, { schema })));
+        const clients = await Promise.all(
+          [1, 2, 3].map(() => PostgresSqlClient.connect(TEST_POSTGRES_URL, { schema })),
+        );
         try {
           const applied = await Promise.all(clients.map((each) => migrate(each)));
           expect(applied.sort()).toEqual([0, 0, MIGRATIONS.length]);

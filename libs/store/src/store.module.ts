@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { IOAUTH_CONFIG, type IoauthConfig } from '@ioauth/auth-core';
 
@@ -14,7 +14,9 @@ import { IOAUTH_SESSIONS, IOAUTH_SQL, IOAUTH_USERS } from './store.constants.js'
 import { SqlUserRepository } from './users/sql-user.repository.js';
 
 /** Opens the configured database (PostgreSQL with `DATABASE_URL`, else PGlite under the data folder) and migrates it. */
-export async function openDatabase(config: Pick<IoauthConfig, 'databaseUrl' | 'dataDir'>): Promise<SqlClient> {
+export async function openDatabase(
+  config: Pick<IoauthConfig, 'databaseUrl' | 'dataDir'>,
+): Promise<SqlClient> {
   const client = config.databaseUrl
     ? await PostgresSqlClient.connect(config.databaseUrl)
     : await PgliteSqlClient.open(join(config.dataDir, 'db'));
@@ -31,11 +33,24 @@ export async function openDatabase(config: Pick<IoauthConfig, 'databaseUrl' | 'd
  * Users, sessions and refresh tokens over the configured database, migrated at start-up. Needs `AuthCoreModule`
  * (for the configuration); global, like it.
  */
+@Global()
 @Module({
   providers: [
-    { provide: IOAUTH_SQL, useFactory: (config: IoauthConfig) => openDatabase(config), inject: [IOAUTH_CONFIG] },
-    { provide: IOAUTH_USERS, useFactory: (sql: SqlClient) => new SqlUserRepository(sql), inject: [IOAUTH_SQL] },
-    { provide: IOAUTH_SESSIONS, useFactory: (sql: SqlClient) => new SqlSessionRepository(sql), inject: [IOAUTH_SQL] },
+    {
+      provide: IOAUTH_SQL,
+      useFactory: (config: IoauthConfig) => openDatabase(config),
+      inject: [IOAUTH_CONFIG],
+    },
+    {
+      provide: IOAUTH_USERS,
+      useFactory: (sql: SqlClient) => new SqlUserRepository(sql),
+      inject: [IOAUTH_SQL],
+    },
+    {
+      provide: IOAUTH_SESSIONS,
+      useFactory: (sql: SqlClient) => new SqlSessionRepository(sql),
+      inject: [IOAUTH_SQL],
+    },
     PasswordHasher,
   ],
   exports: [IOAUTH_SQL, IOAUTH_USERS, IOAUTH_SESSIONS, PasswordHasher],

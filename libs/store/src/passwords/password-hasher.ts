@@ -2,7 +2,12 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 // OWASP Password Storage Cheat Sheet (argon2id): 19 MiB of memory, 2 iterations, 1 degree of parallelism.
 // `Algorithm` is a const enum, which isolated modules cannot read at run time: 2 is its Argon2id.
-const ARGON2ID = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2ID = {
+  algorithm: 2 as Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 /** Hashes and checks passwords with argon2id; the hash is a self-describing PHC string. */
 export class PasswordHasher {

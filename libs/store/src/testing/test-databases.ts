@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import pg from 'pg';
+import { postgresAvailable, TEST_POSTGRES_URL } from '@ioauth/testing';
 
 import { PgliteSqlClient } from '../sql/pglite.client.js';
 import { PostgresSqlClient } from '../sql/postgres.client.js';
@@ -12,25 +12,7 @@ export interface TestDatabase {
   open(): Promise<{ client: SqlClient; drop(): Promise<void> }>;
 }
 
-const POSTGRES_URL = process.env['IOAUTH_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/**
- * The embedded database always; PostgreSQL when it answers. Under `CI=true` an unreachable PostgreSQL is an error,
- * so that CI can never pass by skipping; elsewhere its suite is skipped with the reason printed.
- */
+/** The embedded database always; PostgreSQL when it answers (required under `CI=true`). */
 export async function testDatabases(): Promise<TestDatabase[]> {
   const databases: TestDatabase[] = [
     {
@@ -41,13 +23,12 @@ export async function testDatabases(): Promise<TestDatabase[]> {
       },
     },
   ];
-  const problem = await postgresReachable();
-  if (problem === undefined) {
+  if (await postgresAvailable()) {
     databases.push({
       name: 'PostgreSQL',
       open: async () => {
         const schema = `ioauth_test_${randomBytes(6).toString('hex')}`;
-        const client = await PostgresSqlClient.connect(POSTGRES_URL, { schema, maxConnections: 4 });
+        const client = await PostgresSqlClient.connect(TEST_POSTGRES_URL, { schema, maxConnections: 4 });
         return {
           client,
           drop: async () => {

@@ -1,0 +1,214 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
+import { createTestDatabase, postgresAvailable } from '@ioauth/testing';
+
+import { failedStart, startServer, type ServerProcess } from './server-process.js';
+
+const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
+const stores: [string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>][] = [
+  ['embedded PGlite', async () => ({ env: {}, drop: async () => undefined })],
+];
+if (await postgresAvailable()) {
+  stores.push([
+    'PostgreSQL',
+    async () => {
+      const database = await createTestDatabase();
+      return { env: { DATABASE_URL: database.url }, drop: database.drop };
+    },
+  ]);
+}
+
+describe.each(stores)('auth API on %s', (_store, makeStore) => {
+  let server: ServerProcess;
+  let dropStore: () => Promise<void>;
+  const issued: string[] = [];
+
+  beforeAll(async () => {
+    const store = await makeStore();
+    dropStore = store.drop;
+    server = await startServer({ IOAUTH_DEMO: 'true', ...store.env });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await dropStore?.();
+  });
+
+  const post = (path: string, init: { headers?: Record<string, string>; body?: string } = {}) =>
+    fetch(`${server.url}${path}`, { method: 'POST', ...init });
+  const json = (body: unknown) => ({
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const login = async (user = 'alice', password = `${user}-password`): Promise<TokenResponse> => {
+    const response = await post('/auth/login', { headers: { authorization: basic(`${user}:${password}`) } });
+    expect(response.status).toBe(200);
+    const tokens = (await response.json()) as TokenResponse;
+    issued.push(tokens.access_token, tokens.refresh_token);
+    return tokens;
+  };
+  const refresh = (refreshToken: string) =>
+    post('/auth/token', json({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+  const me = (accessToken: string) =>
+    fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const expectError = async (response: Response, statusCode: number, code: string) => {
+    expect(response.status).toBe(statusCode);
+    expect((await response.json()) as ErrorBody).toEqual({ statusCode, code, message: expect.any(String) });
+  };
+
+  describe('POST /auth/login', () => {
+    it('answers a token response that is never cached, with an access token the JWKS verifies', async () => {
+      const response = await post('/auth/login', {
+        headers: { authorization: basic('alice:alice-password') },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const tokens = (await response.json()) as TokenResponse;
+      issued.push(tokens.access_token, tokens.refresh_token);
+      expect(tokens).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 900,
+        refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        scope: 'chat:read chat:write',
+      });
+      const { payload, protectedHeader } = await jwtVerify(
+        tokens.access_token,
+        createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`)),
+        { issuer: 'ioauth', audience: 'ioauth', typ: 'at+jwt' },
+      );
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(payload).toMatchObject({ sub: 'alice', scope: 'chat:read chat:write', roles: [] });
+    });
+
+    it('accepts the username in any case (usernames are case-insensitive)', async () => {
+      const response = await post('/auth/login', {
+        headers: { authorization: basic('ALICE:alice-password') },
+      });
+      expect(response.status).toBe(200);
+    });
+
+    it.each([
+      ['a wrong password', { authorization: basic('alice:wrong') }],
+      ['an unknown user', { authorization: basic('mallory:alice-password') }],
+      ['no Authorization header', {}],
+      ['a Bearer header', { authorization: 'Bearer abc' }],
+      ['garbage base64', { authorization: 'Basic %%%' }],
+      ['no colon', { authorization: basic('alicealice-password') }],
+      ['an empty password', { authorization: basic('alice:') }],
+      ['a huge header', { authorization: `Basic ${'QUFB'.repeat(2000)}` }],
+    ])('refuses %s with 401 invalid_credentials and a Basic challenge', async (_case, headers) => {
+      const response = await post('/auth/login', { headers });
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="ioauth", charset="UTF-8"');
+      await expectError(response, 401, 'invalid_credentials');
+    });
+  });
+
+  describe('POST /auth/token', () => {
+    it('rotates: a new pair, and the spent refresh token revokes the session when it comes back', async () => {
+      const first = await login();
+      const rotated = await refresh(first.refresh_token);
+      expect(rotated.status).toBe(200);
+      expect(rotated.headers.get('cache-control')).toBe('no-store');
+      const second = (await rotated.json()) as TokenResponse;
+      issued.push(second.access_token, second.refresh_token);
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      expect((await me(second.access_token)).status).toBe(200);
+
+      await expectError(await refresh(first.refresh_token), 401, 'refresh_token_reused');
+      await expectError(await refresh(second.refresh_token), 401, 'token_revoked');
+      await expectError(await me(second.access_token), 401, 'token_revoked');
+    });
+
+    it('lets at most one of two concurrent refreshes of one token win', async () => {
+      const { refresh_token: token } = await login();
+      const statuses = (await Promise.all([refresh(token), refresh(token)])).map(
+        (response) => response.status,
+      );
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+    });
+
+    it('refuses an unknown refresh token', async () => {
+      await expectError(await refresh('A'.repeat(43)), 401, 'invalid_token');
+    });
+
+    it.each([
+      ['no body', {}],
+      ['another grant type', json({ grant_type: 'password', username: 'alice', password: 'alice-password' })],
+      ['no refresh token', json({ grant_type: 'refresh_token' })],
+      ['a refresh token that is a number', json({ grant_type: 'refresh_token', refresh_token: 42 })],
+      ['a malformed refresh token', json({ grant_type: 'refresh_token', refresh_token: 'short' })],
+      ['malformed JSON', { headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }],
+      ['a JSON array', json([1, 2])],
+      ['a 64 KiB body', json({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(65_536) })],
+    ])('refuses %s with 400 invalid_request', async (_case, init) => {
+      await expectError(await post('/auth/token', init), 400, 'invalid_request');
+    });
+  });
+
+  describe('POST /auth/logout', () => {
+    it('revokes the session: its access token and refresh token stop working', async () => {
+      const tokens = await login();
+      const response = await post('/auth/logout', {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(response.status).toBe(204);
+      await expectError(await me(tokens.access_token), 401, 'token_revoked');
+      await expectError(await refresh(tokens.refresh_token), 401, 'token_revoked');
+    });
+
+    it('needs an access token', async () => {
+      await expectError(await post('/auth/logout'), 401, 'invalid_token');
+    });
+  });
+
+  describe('GET /auth/me', () => {
+    it('answers who the token is for', async () => {
+      const tokens = await login('admin');
+      const response = await me(tokens.access_token);
+      expect(await response.json()).toEqual({
+        sub: 'admin',
+        scope: '',
+        roles: ['admin'],
+        exp: expect.any(Number),
+        sid: expect.any(String),
+      });
+    });
+
+    it.each([
+      ['no token', undefined],
+      ['a garbage token', 'Bearer not-a-jwt'],
+      ['a Basic header', basic('alice:alice-password')],
+    ])('refuses %s with 401 invalid_token and a Bearer challenge', async (_case, authorization) => {
+      const response = await fetch(`${server.url}/auth/me`, {
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="ioauth", error="invalid_token"');
+      await expectError(response, 401, 'invalid_token');
+    });
+  });
+
+  it('answers an unknown route with a contract error body', async () => {
+    await expectError(await fetch(`${server.url}/nope`), 404, 'invalid_request');
+  });
+
+  it('never writes a password or a token to its logs', () => {
+    const logs = server.output();
+    expect(logs).toContain('login.succeeded');
+    for (const secret of ['alice-password', 'admin-password', ...issued]) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('start-up configuration', () => {
+  it('stops on a bad value, naming the variable and never echoing a secret', async () => {
+    const { code, output } = await failedStart({
+      IOAUTH_ACCESS_TOKEN_TTL: 'soon',
+      IOAUTH_JWT_ALG: 'HS256',
+      IOAUTH_JWT_SECRET: 'too-short-secret-value',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('IOAUTH_ACCESS_TOKEN_TTL');
+    expect(output).toContain('IOAUTH_JWT_SECRET');
+    expect(output).not.toContain('too-short-secret-value');
+  });
+});

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A real `npm start` server process on a free port, with its own data folder and captured output. */
+export interface ServerProcess {
+  url: string;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'apps/server/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: 'apps/server/tsconfig.lib.json', NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+/** Starts the server and resolves once it listens; rejects with its output if it exits first. */
+export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-e2e-'));
+  const { child, output, exited } = run({ PORT: '0', IOAUTH_DATA_DIR: dataDir, ...env });
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
+      if (match?.[1]) {
+        child.stdout?.off('data', onData);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    void exited.then((code) =>
+      reject(new Error(`server exited with ${code} before listening:\n${output()}`)),
+    );
+  });
+  return {
+    url,
+    output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
+export async function failedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const { output, exited } = run({ PORT: '0', IOAUTH_DATA_DIR: join(tmpdir(), 'ioauth-e2e-never'), ...env });
+  const code = await exited;
+  return { code, output: output() };
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'auth-http',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

@@ -1,0 +1,59 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+
+import {
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  RevocationList,
+  type Clock,
+  type IoauthConfig,
+} from '@ioauth/auth-core';
+import { IOAUTH_SESSIONS, type SessionRepository } from '@ioauth/store';
+
+import { AuthService } from './auth.service.js';
+import { BasicAuthGuard } from './credentials/basic-auth.guard.js';
+import { BasicStrategy } from './credentials/basic.strategy.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { AuthController } from './http/auth.controller.js';
+import { ErrorBodyFilter } from './http/error-body.filter.js';
+import { JwksController } from './http/jwks.controller.js';
+
+/**
+ * The HTTP side of ioauth: login, refresh, logout, me and JWKS, the Basic and Bearer guards, and the error-body
+ * filter. Needs `AuthCoreModule` and `StoreModule`.
+ */
+@Module({
+  imports: [PassportModule],
+  controllers: [AuthController, JwksController],
+  providers: [
+    AuthService,
+    BasicStrategy,
+    BasicAuthGuard,
+    JwtAuthGuard,
+    { provide: APP_FILTER, useClass: ErrorBodyFilter },
+  ],
+  exports: [AuthService, JwtAuthGuard, BasicAuthGuard],
+})
+export class AuthHttpModule implements OnModuleInit {
+  constructor(
+    private readonly revocations: RevocationList,
+    @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
+    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** A process starting up learns the revocations that still matter from the store, not only from the bus. */
+  async onModuleInit(): Promise<void> {
+    const horizon = this.clock.now() - (this.config.accessTokenTtl + this.config.clockTolerance) * 1000;
+    for (const session of await this.sessions.revokedSince(new Date(horizon))) {
+      this.revocations.add({
+        kind: 'session',
+        sid: session.sid,
+        sub: session.sub,
+        reason: session.revokedReason ?? 'admin',
+        at: session.revokedAt?.getTime() ?? this.clock.now(),
+      });
+    }
+  }
+}

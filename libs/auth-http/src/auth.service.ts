@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import {
+  AuthError,
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  IOAUTH_REVOCATION_BUS,
+  TokenService,
+  type Clock,
+  type IoauthConfig,
+  type RevocationBus,
+} from '@ioauth/auth-core';
+import type { AccessTokenClaims, TokenResponse } from '@ioauth/contracts';
+import {
+  IOAUTH_SESSIONS,
+  IOAUTH_USERS,
+  normalizeUsername,
+  PasswordHasher,
+  type RevocationReason,
+  type SessionRepository,
+  type User,
+  type UserRepository,
+} from '@ioauth/store';
+
+import { hashRefreshToken, isRefreshTokenShaped, newRefreshToken } from './tokens/refresh-token.js';
+
+/**
+ * Logins, refresh-token rotation and revocation. Audit lines name the user and session, never a secret.
+ * Every refusal is an `AuthError`.
+ */
+@Injectable()
+export class AuthService {
+  private readonly audit = new Logger('ioauth.audit');
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly passwords: PasswordHasher,
+    @Inject(IOAUTH_USERS) private readonly users: UserRepository,
+    @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
+    @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
+    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Checks a username and password. An unknown or disabled user costs the same argon2id work as a wrong password
+   * and gets the same answer.
+   * @throws AuthError `invalid_credentials`.
+   */
+  async verifyCredentials(rawUsername: string, password: string): Promise<User> {
+    const username = normalizeUsername(rawUsername);
+    const user = username === undefined ? undefined : await this.users.findByUsername(username);
+    const valid =
+      user !== undefined && !user.disabled
+        ? await this.passwords.verify(user.passwordHash, password)
+        : await this.passwords.verifyNothing(password);
+    if (!valid || !user) {
+      this.audit.warn({ event: 'login.failed', user: username ?? null });
+      throw new AuthError('invalid_credentials', 'username or password is wrong');
+    }
+    return user;
+  }
+
+  /** Opens a session for a user who has just proven who they are, and issues its first tokens. */
+  async login(user: User): Promise<TokenResponse> {
+    const now = this.clock.now();
+    const sid = randomUUID();
+    const refresh = newRefreshToken();
+    await this.sessions.createSession({
+      sid,
+      sub: user.username,
+      refreshTokenHash: refresh.hash,
+      now: new Date(now),
+      expiresAt: new Date(now + this.config.refreshTokenTtl * 1000),
+    });
+    this.audit.log({ event: 'login.succeeded', user: user.username, sid });
+    return this.tokenResponse(user, sid, refresh.token);
+  }
+
+  /**
+   * The refresh grant (RFC 6749 section 6): spends the token and issues a new pair. A spent token coming back
+   * revokes its whole session (RFC 9700 section 4.14.2).
+   * @throws AuthError `invalid_request`, `invalid_token`, `token_revoked` or `refresh_token_reused`.
+   */
+  async refresh(refreshToken: string): Promise<TokenResponse> {
+    if (!isRefreshTokenShaped(refreshToken))
+      throw new AuthError('invalid_request', 'refresh_token is malformed');
+    const now = this.clock.now();
+    const next = newRefreshToken();
+    const outcome = await this.sessions.rotateRefreshToken({
+      refreshTokenHash: hashRefreshToken(refreshToken),
+      nextRefreshTokenHash: next.hash,
+      now: new Date(now),
+      expiresAt: new Date(now + this.config.refreshTokenTtl * 1000),
+    });
+    switch (outcome.status) {
+      case 'rotated': {
+        const user = await this.users.findByUsername(outcome.session.sub);
+        if (!user || user.disabled) {
+          await this.revokeSession(outcome.session.sid, outcome.session.sub, 'admin');
+          throw new AuthError('token_revoked', 'the user can no longer log in');
+        }
+        this.audit.log({ event: 'refresh.rotated', user: user.username, sid: outcome.session.sid });
+        return this.tokenResponse(user, outcome.session.sid, next.token);
+      }
+      case 'reused':
+        this.audit.warn({ event: 'refresh.reused', user: outcome.session.sub, sid: outcome.session.sid });
+        await this.publish(outcome.session.sid, outcome.session.sub, 'refresh_token_reused');
+        throw new AuthError('refresh_token_reused', 'refresh token was used before: the session is revoked');
+      case 'revoked':
+        throw new AuthError('token_revoked', 'the session is revoked');
+      default:
+        throw new AuthError('invalid_token', 'refresh token is unknown or expired');
+    }
+  }
+
+  /** Ends the session of an access token: its refresh tokens and, through the bus, its live sockets. */
+  async logout(claims: Pick<AccessTokenClaims, 'sid' | 'sub'>): Promise<void> {
+    await this.revokeSession(claims.sid, claims.sub, 'logout');
+  }
+
+  /** Revokes a session, whether or not it was live, and tells every process. */
+  async revokeSession(sid: string, sub: string, reason: RevocationReason): Promise<void> {
+    await this.sessions.revokeSession(sid, reason, new Date(this.clock.now()));
+    this.audit.log({ event: 'session.revoked', user: sub, sid, reason });
+    await this.publish(sid, sub, reason);
+  }
+
+  /** Revokes every session and every live token of a user (admin action, `sessions revoke --user`). */
+  async revokeUser(sub: string, reason: RevocationReason = 'admin'): Promise<number> {
+    const now = this.clock.now();
+    const revoked = await this.sessions.revokeUserSessions(sub, reason, new Date(now));
+    this.audit.log({ event: 'user.revoked', user: sub, sessions: revoked.length, reason });
+    await this.bus.publish({ kind: 'user', sub, reason, at: now });
+    return revoked.length;
+  }
+
+  private async publish(sid: string, sub: string, reason: RevocationReason): Promise<void> {
+    await this.bus.publish({ kind: 'session', sid, sub, reason, at: this.clock.now() });
+  }
+
+  private tokenResponse(user: User, sid: string, refreshToken: string): TokenResponse {
+    const { token, claims } = this.tokens.issueAccessToken({
+      sub: user.username,
+      sid,
+      scope: user.scopes,
+      roles: user.roles,
+    });
+    return {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: claims.exp - claims.iat,
+      refresh_token: refreshToken,
+      scope: claims.scope,
+    };
+  }
+}

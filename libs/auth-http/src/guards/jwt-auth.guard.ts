@@ -1,0 +1,61 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+
+import {
+  AuthError,
+  hasGrants,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPES,
+  RevocationList,
+  TokenService,
+} from '@ioauth/auth-core';
+import type { AccessTokenClaims } from '@ioauth/contracts';
+
+/**
+ * Protects HTTP routes with ioauth access tokens (RFC 6750 Bearer): verifies the token, refuses a revoked
+ * session or user, checks `@RequireScopes`/`@RequireRoles`, and leaves the claims on `request.user`
+ * (`@CurrentUser()`). Extend it through the protected hooks.
+ * @throws AuthError `token_missing`, `token_invalid`, `token_expired`, `token_revoked` or `forbidden`.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly revocations: RevocationList,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = this.getRequest(context);
+    const token = this.extractToken(request);
+    if (token === undefined) throw new AuthError('token_missing', 'a Bearer access token is required');
+    const claims = this.tokens.verifyAccessToken(token);
+    if (this.revocations.isRevoked(claims)) throw new AuthError('token_revoked', 'the session is revoked');
+    const required = {
+      scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
+        context.getHandler(),
+        context.getClass(),
+      ]),
+      roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, [
+        context.getHandler(),
+        context.getClass(),
+      ]),
+    };
+    if (!hasGrants(claims, required))
+      throw new AuthError('forbidden', 'the token lacks a required scope or role');
+    (request as Request & { user: AccessTokenClaims }).user = claims;
+    return true;
+  }
+
+  /** The request to authenticate. */
+  protected getRequest(context: ExecutionContext): Request {
+    return context.switchToHttp().getRequest<Request>();
+  }
+
+  /** The access token of a request: `Authorization: Bearer <token>` only, never the query (RFC 6750 section 2). */
+  protected extractToken(request: Request): string | undefined {
+    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(request.headers.authorization ?? '');
+    return match?.[1];
+  }
+}

@@ -1,0 +1,56 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+import { isAuthError } from '@ioauth/auth-core';
+import { HTTP_ERROR_STATUS, type ErrorBody, type ErrorCode, type HttpErrorCode } from '@ioauth/contracts';
+
+import { BASIC_CHALLENGE } from '../credentials/basic.strategy.js';
+
+// auth-core speaks the socket vocabulary; HTTP has its own names for two codes (shared/CONTRACT.md).
+const HTTP_CODE: Partial<Record<ErrorCode, HttpErrorCode>> = {
+  token_missing: 'invalid_token',
+  token_invalid: 'invalid_token',
+  unavailable: 'service_unavailable',
+  invalid_payload: 'invalid_request',
+};
+
+function toHttpCode(code: ErrorCode): HttpErrorCode {
+  return HTTP_CODE[code] ?? (code in HTTP_ERROR_STATUS ? (code as HttpErrorCode) : 'invalid_request');
+}
+
+/**
+ * The one place where errors become HTTP responses: every body is `{statusCode, code, message}` with a contract
+ * code. Anything a client sent yields a 4xx; a fault of the server or of a dependency is logged (without the
+ * request) and answered 503 `service_unavailable`.
+ */
+@Catch()
+export class ErrorBodyFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorBodyFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(error);
+    if (body.code === 'invalid_credentials') response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+    else if (body.statusCode === 401) {
+      // RFC 6750 section 3: tell the client why its Bearer token failed.
+      response.setHeader('WWW-Authenticate', `Bearer realm="ioauth", error="invalid_token"`);
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(error: unknown): ErrorBody {
+    if (isAuthError(error)) {
+      const code = toHttpCode(error.code);
+      return { statusCode: HTTP_ERROR_STATUS[code], code, message: error.message };
+    }
+    if (error instanceof HttpException && error.getStatus() < 500) {
+      const status = error.getStatus();
+      // Body-parser and routing errors: too large, malformed JSON, no such route. Their text is Nest's, fixed.
+      const message =
+        status === 413 ? 'request body is too large' : status === 404 ? 'no such route' : 'malformed request';
+      return { statusCode: status === 404 ? 404 : 400, code: 'invalid_request', message };
+    }
+    this.logger.error(error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown');
+    return { statusCode: 503, code: 'service_unavailable', message: 'the service cannot answer right now' };
+  }
+}

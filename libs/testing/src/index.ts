@@ -1,0 +1,1 @@
+export { createTestDatabase, postgresAvailable, TEST_POSTGRES_URL } from './postgres.js';
