@@ -54,7 +54,11 @@ export class PostgresSqlClient extends PostgresQueries implements SqlClient {
     // process. The next query reconnects.
     pool.on('error', () => undefined);
     try {
-      await pool.query(`create schema if not exists ${schema}`);
+      await pool.query(`create schema if not exists ${schema}`).catch((error: { code?: string }) => {
+        // `if not exists` is not safe against a concurrent create: another process starting at the same moment
+        // may win, which is what we wanted anyway (unique_violation or duplicate_schema).
+        if (error.code !== '23505' && error.code !== '42P06') throw error;
+      });
     } catch (error) {
       await pool.end();
       throw error;
