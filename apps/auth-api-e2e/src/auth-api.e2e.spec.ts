@@ -27,7 +27,8 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
   beforeAll(async () => {
     const store = await makeStore();
     dropStore = store.drop;
-    server = await startServer({ IOAUTH_DEMO: 'true', ...store.env });
+    // Every request comes from 127.0.0.1: the per-IP limit has its own case below.
+    server = await startServer({ IOAUTH_DEMO: 'true', IOAUTH_LOGIN_IP_LIMIT: '1000', ...store.env });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -102,6 +103,18 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="ioauth", charset="UTF-8"');
       await expectError(response, 401, 'invalid_credentials');
     });
+  });
+
+  it('refuses a username with 429 and Retry-After after 10 failures, even with the right password', async () => {
+    const attempt = (password: string) =>
+      post('/auth/login', { headers: { authorization: basic(`bob:${password}`) } });
+    for (let i = 0; i < 10; i += 1) expect((await attempt('wrong')).status).toBe(401);
+    const refused = await attempt('bob-password');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectError(refused, 429, 'rate_limited');
+    expect(
+      (await post('/auth/login', { headers: { authorization: basic('alice:alice-password') } })).status,
+    ).toBe(200);
   });
 
   describe('POST /auth/token', () => {
@@ -196,6 +209,31 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
     const logs = server.output();
     expect(logs).toContain('login.succeeded');
     for (const secret of ['alice-password', 'admin-password', ...issued]) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('per-IP login limit', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({ IOAUTH_DEMO: 'true', IOAUTH_LOGIN_IP_LIMIT: '3' });
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('answers 429 rate_limited with Retry-After past the limit, before checking any password', async () => {
+    const login = () =>
+      fetch(`${server.url}/auth/login`, {
+        method: 'POST',
+        headers: { authorization: basic('alice:alice-password') },
+      });
+    for (let i = 0; i < 3; i += 1) expect((await login()).status).toBe(200);
+    const refused = await login();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: expect.any(String),
+    });
   });
 });
 

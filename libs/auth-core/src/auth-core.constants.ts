@@ -9,3 +9,6 @@ export const IOAUTH_EXTERNAL_VERIFIER = 'IOAUTH:EXTERNAL_VERIFIER';
 
 /** Injection token of the `RevocationBus`; in-process unless an app provides another (Redis, for a cluster). */
 export const IOAUTH_REVOCATION_BUS = 'IOAUTH:REVOCATION_BUS';
+
+/** Injection token of the `RateLimitStore`; in memory unless an app provides another (Redis, for a cluster). */
+export const IOAUTH_RATE_LIMIT_STORE = 'IOAUTH:RATE_LIMIT_STORE';

@@ -5,6 +5,7 @@ import {
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_RATE_LIMIT_STORE,
   IOAUTH_REVOCATION_BUS,
 } from './auth-core.constants.js';
 import {
@@ -17,6 +18,7 @@ import type { IoauthConfig, IoauthConfigInput } from './config/ioauth-config.js'
 import { parseIoauthConfig } from './config/load-config.js';
 import { IoauthJwtService } from './jwt/ioauth-jwt.service.js';
 import { KeyStore } from './keys/key-store.js';
+import { MemoryRateLimitStore } from './rate-limit/rate-limit.store.js';
 import { InProcessRevocationBus, type RevocationBus } from './revocation/revocation.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import { TokenService } from './tokens/token.service.js';
@@ -55,6 +57,11 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     TokenService,
     { provide: IOAUTH_REVOCATION_BUS, useFactory: () => new InProcessRevocationBus() },
     {
+      provide: IOAUTH_RATE_LIMIT_STORE,
+      useFactory: (clock: Clock) => new MemoryRateLimitStore(clock),
+      inject: [IOAUTH_CLOCK],
+    },
+    {
       provide: RevocationList,
       useFactory: (bus: RevocationBus, config: IoauthConfig, clock: Clock) =>
         new RevocationList(bus, clock, (config.accessTokenTtl + config.clockTolerance) * 1000),
@@ -62,6 +69,7 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     },
   ],
   exports: [
+    IOAUTH_RATE_LIMIT_STORE,
     IOAUTH_REVOCATION_BUS,
     RevocationList,
     IOAUTH_CONFIG,

@@ -25,3 +25,10 @@ export function isAuthError(value: unknown): value is AuthError {
     typeof value === 'object' && value !== null && (value as { isAuthError?: unknown }).isAuthError === true
   );
 }
+
+/** `rate_limited`, with the seconds after which the client may try again (HTTP `Retry-After`). */
+export class RateLimitedError extends AuthError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'too many attempts: try again later');
+  }
+}

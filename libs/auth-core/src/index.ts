@@ -3,9 +3,10 @@ export {
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_RATE_LIMIT_STORE,
   IOAUTH_REVOCATION_BUS,
 } from './auth-core.constants.js';
-export { AuthError, isAuthError } from './auth.error.js';
+export { AuthError, isAuthError, RateLimitedError } from './auth.error.js';
 export { epochSeconds, systemClock, type Clock } from './clock.js';
 export {
   CONFIG_ENV,
@@ -41,3 +42,8 @@ export {
 } from './authorization/require-grants.decorator.js';
 export { InProcessRevocationBus, type Revocation, type RevocationBus } from './revocation/revocation.js';
 export { RevocationList } from './revocation/revocation-list.js';
+export {
+  MemoryRateLimitStore,
+  type RateLimitStore,
+  type WindowCount,
+} from './rate-limit/rate-limit.store.js';

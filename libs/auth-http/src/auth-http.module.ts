@@ -14,6 +14,7 @@ import { IOAUTH_SESSIONS, type SessionRepository } from '@ioauth/store';
 import { AuthService } from './auth.service.js';
 import { BasicAuthGuard } from './credentials/basic-auth.guard.js';
 import { BasicStrategy } from './credentials/basic.strategy.js';
+import { LoginRateLimit } from './credentials/login-rate-limit.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { AuthController } from './http/auth.controller.js';
 import { ErrorBodyFilter } from './http/error-body.filter.js';
@@ -28,6 +29,7 @@ import { JwksController } from './http/jwks.controller.js';
   controllers: [AuthController, JwksController],
   providers: [
     AuthService,
+    LoginRateLimit,
     BasicStrategy,
     BasicAuthGuard,
     JwtAuthGuard,

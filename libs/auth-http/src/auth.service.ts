@@ -24,6 +24,7 @@ import {
   type UserRepository,
 } from '@ioauth/store';
 
+import { LoginRateLimit } from './credentials/login-rate-limit.js';
 import { hashRefreshToken, isRefreshTokenShaped, newRefreshToken } from './tokens/refresh-token.js';
 
 /**
@@ -37,6 +38,7 @@ export class AuthService {
   constructor(
     private readonly tokens: TokenService,
     private readonly passwords: PasswordHasher,
+    private readonly rateLimit: LoginRateLimit,
     @Inject(IOAUTH_USERS) private readonly users: UserRepository,
     @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
     @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
@@ -58,8 +60,10 @@ export class AuthService {
         : await this.passwords.verifyNothing(password);
     if (!valid || !user) {
       this.audit.warn({ event: 'login.failed', user: username ?? null });
+      if (username !== undefined) await this.rateLimit.recordFailure(username);
       throw new AuthError('invalid_credentials', 'username or password is wrong');
     }
+    await this.rateLimit.recordSuccess(user.username);
     return user;
   }
 

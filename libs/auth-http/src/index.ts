@@ -6,6 +6,7 @@ export {
   parseBasicAuthorization,
   type BasicCredentials,
 } from './credentials/basic-credentials.js';
+export { LoginRateLimit } from './credentials/login-rate-limit.js';
 export { BASIC_CHALLENGE, BASIC_STRATEGY, BasicStrategy } from './credentials/basic.strategy.js';
 export { CurrentUser } from './guards/current-user.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';

@@ -90,6 +90,8 @@ export const ioauthConfigSchema = z.object({
   privateKeyFile: text(4096).optional(),
   clockTolerance: wholeNumber(0, 300, 5),
   maxTokenBytes: wholeNumber(1024, 65_536, 8192),
+  loginIpLimit: wholeNumber(1, 100_000, 30),
+  loginUserLimit: wholeNumber(1, 10_000, 10),
   allowQueryToken: flag(false),
   verifySecret: hmacSecret.optional(),
   verifyJwksUrl: jwksUrl.optional(),

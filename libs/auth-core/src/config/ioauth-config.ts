@@ -37,6 +37,10 @@ export interface IoauthConfig {
   clockTolerance: number;
   /** Largest token accepted, checked before any parsing (`IOAUTH_MAX_TOKEN_BYTES`). */
   maxTokenBytes: number;
+  /** Login attempts allowed per client IP and minute (`IOAUTH_LOGIN_IP_LIMIT`). */
+  loginIpLimit: number;
+  /** Failed logins allowed per username in 15 minutes before it is refused for the rest of them (`IOAUTH_LOGIN_USER_LIMIT`). */
+  loginUserLimit: number;
   /** Accept `?token=` on the socket.io handshake (`IOAUTH_ALLOW_QUERY_TOKEN`). */
   allowQueryToken: boolean;
   /** Verify-only: HS256 secret shared with another backend (`IOAUTH_VERIFY_SECRET`). */
@@ -75,6 +79,8 @@ export const CONFIG_ENV = {
   privateKeyFile: 'IOAUTH_JWT_PRIVATE_KEY_FILE',
   clockTolerance: 'IOAUTH_CLOCK_TOLERANCE',
   maxTokenBytes: 'IOAUTH_MAX_TOKEN_BYTES',
+  loginIpLimit: 'IOAUTH_LOGIN_IP_LIMIT',
+  loginUserLimit: 'IOAUTH_LOGIN_USER_LIMIT',
   allowQueryToken: 'IOAUTH_ALLOW_QUERY_TOKEN',
   verifySecret: 'IOAUTH_VERIFY_SECRET',
   verifyJwksUrl: 'IOAUTH_VERIFY_JWKS_URL',

@@ -25,6 +25,8 @@ describe('parseIoauthConfig', () => {
       algorithm: 'ES256',
       clockTolerance: 5,
       maxTokenBytes: 8192,
+      loginIpLimit: 30,
+      loginUserLimit: 10,
       allowQueryToken: false,
       subjectClaim: 'sub',
       requireExp: true,

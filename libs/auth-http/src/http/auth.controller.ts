@@ -6,6 +6,7 @@ import type { User } from '@ioauth/store';
 
 import { AuthService } from '../auth.service.js';
 import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
+import { LoginRateLimit } from '../credentials/login-rate-limit.js';
 import { CurrentUser } from '../guards/current-user.decorator.js';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard.js';
 
@@ -16,7 +17,8 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(BasicAuthGuard)
+  // The rate limit runs first, so a refused attempt costs no password hashing.
+  @UseGuards(LoginRateLimit, BasicAuthGuard)
   // RFC 6749 section 5.1: token responses are never cached.
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')

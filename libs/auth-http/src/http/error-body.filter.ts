@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 
-import { isAuthError } from '@ioauth/auth-core';
+import { isAuthError, RateLimitedError } from '@ioauth/auth-core';
 import { HTTP_ERROR_STATUS, type ErrorBody, type ErrorCode, type HttpErrorCode } from '@ioauth/contracts';
 
 import { BASIC_CHALLENGE } from '../credentials/basic.strategy.js';
@@ -35,6 +35,7 @@ export class ErrorBodyFilter implements ExceptionFilter {
       // RFC 6750 section 3: tell the client why its Bearer token failed.
       response.setHeader('WWW-Authenticate', `Bearer realm="ioauth", error="invalid_token"`);
     }
+    if (error instanceof RateLimitedError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     response.status(body.statusCode).json(body);
   }
 
