@@ -1,15 +1,19 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
-import { createTestDatabase, postgresAvailable } from '@ioauth/testing';
+import { generateKeyPairSync } from 'node:crypto';
+
+import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
 
 import { failedStart, startServer, type ServerProcess } from './server-process.js';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
+const withPostgres = await postgresAvailable();
+const withRedis = await redisAvailable();
 const stores: [string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>][] = [
   ['embedded PGlite', async () => ({ env: {}, drop: async () => undefined })],
 ];
-if (await postgresAvailable()) {
+if (withPostgres) {
   stores.push([
     'PostgreSQL',
     async () => {
@@ -209,6 +213,62 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
     const logs = server.output();
     expect(logs).toContain('login.succeeded');
     for (const secret of ['alice-password', 'admin-password', ...issued]) expect(logs).not.toContain(secret);
+  });
+});
+
+(withPostgres && withRedis ? describe : describe.skip)('two processes over PostgreSQL and Redis', () => {
+  const servers: ServerProcess[] = [];
+  let dropDatabase: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    dropDatabase = database.drop;
+    // A cluster shares one signing key (configured), one database and one Redis.
+    const privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const env = {
+      IOAUTH_DEMO: 'true',
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      IOAUTH_JWT_PRIVATE_KEY: privateKey,
+      IOAUTH_LOGIN_USER_LIMIT: '3',
+    };
+    servers.push(await startServer(env), await startServer(env));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await dropDatabase?.();
+  });
+
+  const login = (server: ServerProcess, userPass: string) =>
+    fetch(`${server.url}/auth/login`, { method: 'POST', headers: { authorization: basic(userPass) } });
+
+  it('refuses on one process an access token whose session was logged out on the other', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const tokens = (await (await login(a, 'alice:alice-password')).json()) as TokenResponse;
+    const me = () =>
+      fetch(`${b.url}/auth/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect((await me()).status).toBe(200);
+    const logout = await fetch(`${a.url}/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(logout.status).toBe(204);
+    // The revocation travels over Redis: poll on the event's effect, bounded, instead of sleeping.
+    const deadline = Date.now() + 2_000;
+    let response = await me();
+    while (response.status === 200 && Date.now() < deadline) response = await me();
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as ErrorBody).code).toBe('token_revoked');
+  });
+
+  it('shares the per-username failure limit between processes', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    expect((await login(a, 'bob:wrong')).status).toBe(401);
+    expect((await login(b, 'bob:wrong')).status).toBe(401);
+    expect((await login(a, 'bob:wrong')).status).toBe(401);
+    expect((await login(b, 'bob:bob-password')).status).toBe(429);
   });
 });
 

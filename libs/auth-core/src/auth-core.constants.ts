@@ -12,3 +12,6 @@ export const IOAUTH_REVOCATION_BUS = 'IOAUTH:REVOCATION_BUS';
 
 /** Injection token of the `RateLimitStore`; in memory unless an app provides another (Redis, for a cluster). */
 export const IOAUTH_RATE_LIMIT_STORE = 'IOAUTH:RATE_LIMIT_STORE';
+
+/** Injection token of the connected Redis client, or `null` when `REDIS_URL` is unset. */
+export const IOAUTH_REDIS = 'IOAUTH:REDIS';

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import {
@@ -6,6 +6,7 @@ import {
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
   IOAUTH_RATE_LIMIT_STORE,
+  IOAUTH_REDIS,
   IOAUTH_REVOCATION_BUS,
 } from './auth-core.constants.js';
 import {
@@ -19,10 +20,20 @@ import { parseIoauthConfig } from './config/load-config.js';
 import { IoauthJwtService } from './jwt/ioauth-jwt.service.js';
 import { KeyStore } from './keys/key-store.js';
 import { MemoryRateLimitStore } from './rate-limit/rate-limit.store.js';
+import { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store.js';
+import { connectRedis, type RedisClient } from './redis/redis-connection.js';
+import { RedisRevocationBus } from './revocation/redis-revocation.bus.js';
 import { InProcessRevocationBus, type RevocationBus } from './revocation/revocation.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import { TokenService } from './tokens/token.service.js';
 import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js';
+
+// The revocation bus with what must be closed at shutdown (the Redis subscriber connection).
+const REVOCATION_CHANNEL = 'IOAUTH:REVOCATION_CHANNEL';
+interface RevocationChannel {
+  bus: RevocationBus;
+  close(): Promise<void>;
+}
 
 /**
  * ioauth's signing configuration and every JWT operation: the validated `IoauthConfig`, the `KeyStore`,
@@ -55,11 +66,29 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     },
     { provide: JwtService, useExisting: IoauthJwtService },
     TokenService,
-    { provide: IOAUTH_REVOCATION_BUS, useFactory: () => new InProcessRevocationBus() },
+    {
+      provide: IOAUTH_REDIS,
+      useFactory: (config: IoauthConfig) => (config.redisUrl ? connectRedis(config.redisUrl) : null),
+      inject: [IOAUTH_CONFIG],
+    },
+    {
+      provide: REVOCATION_CHANNEL,
+      useFactory: async (redis: RedisClient | null): Promise<RevocationChannel> =>
+        redis
+          ? RedisRevocationBus.create(redis)
+          : { bus: new InProcessRevocationBus(), close: async () => undefined },
+      inject: [IOAUTH_REDIS],
+    },
+    {
+      provide: IOAUTH_REVOCATION_BUS,
+      useFactory: (channel: RevocationChannel) => channel.bus,
+      inject: [REVOCATION_CHANNEL],
+    },
     {
       provide: IOAUTH_RATE_LIMIT_STORE,
-      useFactory: (clock: Clock) => new MemoryRateLimitStore(clock),
-      inject: [IOAUTH_CLOCK],
+      useFactory: (redis: RedisClient | null, clock: Clock) =>
+        redis ? new RedisRateLimitStore(redis, clock) : new MemoryRateLimitStore(clock),
+      inject: [IOAUTH_REDIS, IOAUTH_CLOCK],
     },
     {
       provide: RevocationList,
@@ -69,6 +98,7 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     },
   ],
   exports: [
+    IOAUTH_REDIS,
     IOAUTH_RATE_LIMIT_STORE,
     IOAUTH_REVOCATION_BUS,
     RevocationList,
@@ -81,7 +111,19 @@ import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js'
     TokenService,
   ],
 })
-export class AuthCoreModule extends AuthCoreConfigurableModule {
+export class AuthCoreModule extends AuthCoreConfigurableModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(IOAUTH_REDIS) private readonly redis: RedisClient | null,
+    @Inject(REVOCATION_CHANNEL) private readonly revocations: RevocationChannel,
+  ) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.revocations.close();
+    await this.redis?.close();
+  }
+
   /**
    * Mounts the module with options given in code (or read from the environment with `configInputFromEnv`).
    * The options are validated here, before any provider runs, so a bad value stops the boot at once.

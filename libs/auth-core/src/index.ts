@@ -4,6 +4,7 @@ export {
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
   IOAUTH_RATE_LIMIT_STORE,
+  IOAUTH_REDIS,
   IOAUTH_REVOCATION_BUS,
 } from './auth-core.constants.js';
 export { AuthError, isAuthError, RateLimitedError } from './auth.error.js';
@@ -47,3 +48,6 @@ export {
   type RateLimitStore,
   type WindowCount,
 } from './rate-limit/rate-limit.store.js';
+export { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store.js';
+export { connectRedis, type RedisClient } from './redis/redis-connection.js';
+export { RedisRevocationBus } from './revocation/redis-revocation.bus.js';

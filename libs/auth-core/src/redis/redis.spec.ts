@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+
+import { redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
+
+import { RedisRateLimitStore } from '../rate-limit/redis-rate-limit.store.js';
+import type { Revocation } from '../revocation/revocation.js';
+import { RedisRevocationBus } from '../revocation/redis-revocation.bus.js';
+import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
+import { connectRedis, type RedisClient } from './redis-connection.js';
+
+const available = await redisAvailable();
+
+(available ? describe : describe.skip)('over Redis', () => {
+  let first: RedisClient;
+  let second: RedisClient;
+  beforeAll(async () => {
+    [first, second] = await Promise.all([connectRedis(TEST_REDIS_URL), connectRedis(TEST_REDIS_URL)]);
+  });
+  afterAll(async () => {
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  describe('RedisRevocationBus', () => {
+    it('carries a revocation from one process to another, and to its own listeners at once', async () => {
+      const [a, b] = await Promise.all([RedisRevocationBus.create(first), RedisRevocationBus.create(second)]);
+      try {
+        const local: Revocation[] = [];
+        a.bus.subscribe((revocation) => local.push(revocation));
+        const remote = new Promise<Revocation>((resolve) => b.bus.subscribe(resolve));
+        const revocation: Revocation = {
+          kind: 'session',
+          sid: 's1',
+          sub: 'alice',
+          reason: 'logout',
+          at: NOW * 1000,
+        };
+        await a.bus.publish(revocation);
+        expect(local[0]).toEqual(revocation);
+        expect(await remote).toEqual(revocation);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+
+    it('ignores a malformed message instead of failing', async () => {
+      const { bus, close } = await RedisRevocationBus.create(second);
+      try {
+        const received: Revocation[] = [];
+        const valid = new Promise<void>((resolve) =>
+          bus.subscribe((revocation) => {
+            received.push(revocation);
+            resolve();
+          }),
+        );
+        await first.publish('ioauth:revocations', '{"kind":"session"');
+        await first.publish('ioauth:revocations', JSON.stringify({ kind: 'user', sub: 42 }));
+        await first.publish(
+          'ioauth:revocations',
+          JSON.stringify({ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }),
+        );
+        await valid;
+        expect(received).toEqual([{ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }]);
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe('RedisRateLimitStore', () => {
+    it('shares one counter between processes, with the window set by the first hit', async () => {
+      const clock = new FrozenClock();
+      const a = new RedisRateLimitStore(first, clock);
+      const b = new RedisRateLimitStore(second, clock);
+      const key = `spec:${randomBytes(6).toString('hex')}`;
+      expect((await a.increment(key, 60_000)).count).toBe(1);
+      const window = await b.increment(key, 60_000);
+      expect(window.count).toBe(2);
+      expect(window.resetAt).toBeGreaterThan(clock.now() + 55_000);
+      expect((await a.peek(key))?.count).toBe(2);
+      await b.reset(key);
+      expect(await a.peek(key)).toBeUndefined();
+    });
+  });
+});
