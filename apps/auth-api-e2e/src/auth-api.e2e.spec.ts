@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
 
@@ -32,7 +32,12 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
     const store = await makeStore();
     dropStore = store.drop;
     // Every request comes from 127.0.0.1: the per-IP limit has its own case below.
-    server = await startServer({ IOAUTH_DEMO: 'true', IOAUTH_LOGIN_IP_LIMIT: '1000', ...store.env });
+    server = await startServer({
+      IOAUTH_DEMO: 'true',
+      IOAUTH_LOGIN_IP_LIMIT: '1000',
+      IOAUTH_METRICS: 'true',
+      ...store.env,
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -205,6 +210,27 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
     });
   });
 
+  describe('GET /health/live, GET /health/ready', () => {
+    it('reports the process alive and the database ready', async () => {
+      expect(await (await fetch(`${server.url}/health/live`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${server.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    });
+  });
+
+  describe('GET /metrics', () => {
+    it('counts logins by result, refreshes by outcome and revocations', async () => {
+      const response = await fetch(`${server.url}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(/^ioauth_logins_total\{result="success"\} [1-9]/m);
+      expect(text).toMatch(/^ioauth_logins_total\{result="failure"\} [1-9]/m);
+      expect(text).toMatch(/^ioauth_refreshes_total\{outcome="reused"\} [1-9]/m);
+      expect(text).toMatch(/^ioauth_revocations_total\{kind="session",reason="logout"\} [1-9]/m);
+    });
+  });
+
   it('answers an unknown route with a contract error body', async () => {
     await expectError(await fetch(`${server.url}/nope`), 404, 'invalid_request');
   });
@@ -233,6 +259,8 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
       REDIS_URL: TEST_REDIS_URL,
       IOAUTH_JWT_PRIVATE_KEY: privateKey,
       IOAUTH_LOGIN_USER_LIMIT: '3',
+      // The issuer namespaces the Redis keys and channel: this run shares nothing with earlier ones.
+      IOAUTH_ISSUER: `https://e2e-${randomBytes(6).toString('hex')}.ioauth.test`,
     };
     servers.push(await startServer(env), await startServer(env));
   }, 60_000);

@@ -86,9 +86,9 @@ interface RevocationChannel {
     },
     {
       provide: IOAUTH_RATE_LIMIT_STORE,
-      useFactory: (redis: RedisClient | null, clock: Clock) =>
-        redis ? new RedisRateLimitStore(redis, clock) : new MemoryRateLimitStore(clock),
-      inject: [IOAUTH_REDIS, IOAUTH_CLOCK],
+      useFactory: (redis: RedisClient | null, clock: Clock, config: IoauthConfig) =>
+        redis ? new RedisRateLimitStore(redis, clock, config.issuer) : new MemoryRateLimitStore(clock),
+      inject: [IOAUTH_REDIS, IOAUTH_CLOCK, IOAUTH_CONFIG],
     },
     {
       provide: RevocationList,

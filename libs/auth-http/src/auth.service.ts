@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 
 import {
   AuthError,
@@ -13,6 +13,7 @@ import {
   type RevocationBus,
 } from '@ioauth/auth-core';
 import type { AccessTokenClaims, TokenResponse } from '@ioauth/contracts';
+import { AuthMetrics } from '@ioauth/observability';
 import {
   IOAUTH_SESSIONS,
   IOAUTH_USERS,
@@ -44,6 +45,7 @@ export class AuthService {
     @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
     @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: AuthMetrics,
   ) {}
 
   /**
@@ -60,10 +62,12 @@ export class AuthService {
         : await this.passwords.verifyNothing(password);
     if (!valid || !user) {
       this.audit.warn({ event: 'login.failed', user: username ?? null });
+      this.metrics?.logins.inc({ result: 'failure' });
       if (username !== undefined) await this.rateLimit.recordFailure(username);
       throw new AuthError('invalid_credentials', 'username or password is wrong');
     }
     await this.rateLimit.recordSuccess(user.username);
+    this.metrics?.logins.inc({ result: 'success' });
     return user;
   }
 
@@ -98,6 +102,9 @@ export class AuthService {
       nextRefreshTokenHash: next.hash,
       now: new Date(now),
       expiresAt: new Date(now + this.config.refreshTokenTtl * 1000),
+    });
+    this.metrics?.refreshes.inc({
+      outcome: outcome.status === 'expired' || outcome.status === 'unknown' ? 'invalid' : outcome.status,
     });
     switch (outcome.status) {
       case 'rotated': {
@@ -137,11 +144,13 @@ export class AuthService {
     const now = this.clock.now();
     const revoked = await this.sessions.revokeUserSessions(sub, reason, new Date(now));
     this.audit.log({ event: 'user.revoked', user: sub, sessions: revoked.length, reason });
+    this.metrics?.revocations.inc({ kind: 'user', reason });
     await this.bus.publish({ kind: 'user', sub, reason, at: now });
     return revoked.length;
   }
 
   private async publish(sid: string, sub: string, reason: RevocationReason): Promise<void> {
+    this.metrics?.revocations.inc({ kind: 'session', reason });
     await this.bus.publish({ kind: 'session', sid, sub, reason, at: this.clock.now() });
   }
 

@@ -92,6 +92,7 @@ export const ioauthConfigSchema = z.object({
   maxTokenBytes: wholeNumber(1024, 65_536, 8192),
   loginIpLimit: wholeNumber(1, 100_000, 30),
   loginUserLimit: wholeNumber(1, 10_000, 10),
+  metrics: flag(false),
   allowQueryToken: flag(false),
   verifySecret: hmacSecret.optional(),
   verifyJwksUrl: jwksUrl.optional(),

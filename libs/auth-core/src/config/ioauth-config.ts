@@ -41,6 +41,8 @@ export interface IoauthConfig {
   loginIpLimit: number;
   /** Failed logins allowed per username in 15 minutes before it is refused for the rest of them (`IOAUTH_LOGIN_USER_LIMIT`). */
   loginUserLimit: number;
+  /** Serve Prometheus metrics at `GET /metrics` (`IOAUTH_METRICS`). */
+  metrics: boolean;
   /** Accept `?token=` on the socket.io handshake (`IOAUTH_ALLOW_QUERY_TOKEN`). */
   allowQueryToken: boolean;
   /** Verify-only: HS256 secret shared with another backend (`IOAUTH_VERIFY_SECRET`). */
@@ -81,6 +83,7 @@ export const CONFIG_ENV = {
   maxTokenBytes: 'IOAUTH_MAX_TOKEN_BYTES',
   loginIpLimit: 'IOAUTH_LOGIN_IP_LIMIT',
   loginUserLimit: 'IOAUTH_LOGIN_USER_LIMIT',
+  metrics: 'IOAUTH_METRICS',
   allowQueryToken: 'IOAUTH_ALLOW_QUERY_TOKEN',
   verifySecret: 'IOAUTH_VERIFY_SECRET',
   verifyJwksUrl: 'IOAUTH_VERIFY_JWKS_URL',

@@ -27,6 +27,7 @@ describe('parseIoauthConfig', () => {
       maxTokenBytes: 8192,
       loginIpLimit: 30,
       loginUserLimit: 10,
+      metrics: false,
       allowQueryToken: false,
       subjectClaim: 'sub',
       requireExp: true,

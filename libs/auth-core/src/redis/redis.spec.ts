@@ -9,6 +9,8 @@ import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
 import { connectRedis, type RedisClient } from './redis-connection.js';
 
 const available = await redisAvailable();
+// Each run in its own namespace, as two deployments sharing one Redis would be.
+const namespace = `spec-${randomBytes(6).toString('hex')}`;
 
 (available ? describe : describe.skip)('over Redis', () => {
   let first: RedisClient;
@@ -22,7 +24,10 @@ const available = await redisAvailable();
 
   describe('RedisRevocationBus', () => {
     it('carries a revocation from one process to another, and to its own listeners at once', async () => {
-      const [a, b] = await Promise.all([RedisRevocationBus.create(first), RedisRevocationBus.create(second)]);
+      const [a, b] = await Promise.all([
+        RedisRevocationBus.create(first, namespace),
+        RedisRevocationBus.create(second, namespace),
+      ]);
       try {
         const local: Revocation[] = [];
         a.bus.subscribe((revocation) => local.push(revocation));
@@ -43,7 +48,7 @@ const available = await redisAvailable();
     });
 
     it('ignores a malformed message instead of failing', async () => {
-      const { bus, close } = await RedisRevocationBus.create(second);
+      const { bus, close } = await RedisRevocationBus.create(second, namespace);
       try {
         const received: Revocation[] = [];
         const valid = new Promise<void>((resolve) =>
@@ -52,10 +57,10 @@ const available = await redisAvailable();
             resolve();
           }),
         );
-        await first.publish('ioauth:revocations', '{"kind":"session"');
-        await first.publish('ioauth:revocations', JSON.stringify({ kind: 'user', sub: 42 }));
+        await first.publish(`ioauth:${namespace}:revocations`, '{"kind":"session"');
+        await first.publish(`ioauth:${namespace}:revocations`, JSON.stringify({ kind: 'user', sub: 42 }));
         await first.publish(
-          'ioauth:revocations',
+          `ioauth:${namespace}:revocations`,
           JSON.stringify({ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }),
         );
         await valid;
@@ -69,8 +74,8 @@ const available = await redisAvailable();
   describe('RedisRateLimitStore', () => {
     it('shares one counter between processes, with the window set by the first hit', async () => {
       const clock = new FrozenClock();
-      const a = new RedisRateLimitStore(first, clock);
-      const b = new RedisRateLimitStore(second, clock);
+      const a = new RedisRateLimitStore(first, clock, namespace);
+      const b = new RedisRateLimitStore(second, clock, namespace);
       const key = `spec:${randomBytes(6).toString('hex')}`;
       expect((await a.increment(key, 60_000)).count).toBe(1);
       const window = await b.increment(key, 60_000);

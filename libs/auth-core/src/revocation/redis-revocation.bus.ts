@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { Revocation, RevocationBus } from './revocation.js';
 
-const CHANNEL = 'ioauth:revocations';
 const logger = new Logger('RedisRevocationBus');
 
 function isRevocation(value: unknown): value is Revocation {
@@ -26,21 +25,30 @@ function isRevocation(value: unknown): value is Revocation {
 export class RedisRevocationBus implements RevocationBus {
   private readonly listeners = new Set<(revocation: Revocation) => void>();
 
-  private constructor(private readonly publisher: RedisClient) {}
+  private constructor(
+    private readonly publisher: RedisClient,
+    private readonly channel: string,
+  ) {}
 
-  /** Subscribes a second connection (pub/sub needs its own) and returns the bus. */
-  static async create(publisher: RedisClient): Promise<{ bus: RedisRevocationBus; close(): Promise<void> }> {
-    const bus = new RedisRevocationBus(publisher);
+  /**
+   * Subscribes a second connection (pub/sub needs its own) to `ioauth:<namespace>:revocations`, so that
+   * deployments sharing one Redis never revoke each other's sessions, and returns the bus.
+   */
+  static async create(
+    publisher: RedisClient,
+    namespace: string,
+  ): Promise<{ bus: RedisRevocationBus; close(): Promise<void> }> {
+    const bus = new RedisRevocationBus(publisher, `ioauth:${namespace}:revocations`);
     const subscriber = publisher.duplicate();
     subscriber.on('error', () => undefined);
     await subscriber.connect();
-    await subscriber.subscribe(CHANNEL, (message) => bus.receive(message));
+    await subscriber.subscribe(bus.channel, (message) => bus.receive(message));
     return { bus, close: () => subscriber.close() };
   }
 
   async publish(revocation: Revocation): Promise<void> {
     this.deliver(revocation);
-    await this.publisher.publish(CHANNEL, JSON.stringify(revocation));
+    await this.publisher.publish(this.channel, JSON.stringify(revocation));
   }
 
   subscribe(listener: (revocation: Revocation) => void): () => void {

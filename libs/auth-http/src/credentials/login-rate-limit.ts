@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
 import {
@@ -11,6 +11,7 @@ import {
   type RateLimitStore,
   type WindowCount,
 } from '@ioauth/auth-core';
+import { AuthMetrics } from '@ioauth/observability';
 import { normalizeUsername } from '@ioauth/store';
 
 import { parseBasicAuthorization } from './basic-credentials.js';
@@ -30,6 +31,7 @@ export class LoginRateLimit implements CanActivate {
     @Inject(IOAUTH_RATE_LIMIT_STORE) private readonly store: RateLimitStore,
     @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    @Optional() private readonly metrics?: AuthMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,6 +60,7 @@ export class LoginRateLimit implements CanActivate {
   }
 
   private refusal(window: WindowCount, now: number): RateLimitedError {
+    this.metrics?.logins.inc({ result: 'rate_limited' });
     return new RateLimitedError(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
   }
 }

@@ -51,6 +51,16 @@ export class ErrorBodyFilter implements ExceptionFilter {
         status === 413 ? 'request body is too large' : status === 404 ? 'no such route' : 'malformed request';
       return { statusCode: status === 404 ? 404 : 400, code: 'invalid_request', message };
     }
+    if (error instanceof HttpException && error.getStatus() === 503) {
+      // Readiness (terminus): keep the state of each dependency beside the contract's fields.
+      const { details } = error.getResponse() as { details?: unknown };
+      return {
+        statusCode: 503,
+        code: 'service_unavailable',
+        message: 'a dependency is not ready',
+        details,
+      } as ErrorBody;
+    }
     this.logger.error(error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown');
     return { statusCode: 503, code: 'service_unavailable', message: 'the service cannot answer right now' };
   }

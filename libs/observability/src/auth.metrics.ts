@@ -1,0 +1,31 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The counters of ioauth, in a registry of their own (so that several apps in one process never collide). */
+export class AuthMetrics {
+  readonly registry = new Registry();
+  /** Logins by result: `success`, `failure`, `rate_limited`. */
+  readonly logins = new Counter({
+    name: 'ioauth_logins_total',
+    help: 'Login attempts by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  /** Refresh-grant requests by outcome: `rotated`, `reused`, `revoked`, `invalid`. */
+  readonly refreshes = new Counter({
+    name: 'ioauth_refreshes_total',
+    help: 'Refresh-token requests by outcome; "reused" is a detected refresh-token replay.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  /** Revocations by kind (`session`, `user`) and reason. */
+  readonly revocations = new Counter({
+    name: 'ioauth_revocations_total',
+    help: 'Revocations published, by kind and reason.',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ioauth_' });
+  }
+}

@@ -1,0 +1,2 @@
+export { AuthMetrics } from './auth.metrics.js';
+export { ObservabilityModule } from './observability.module.js';
