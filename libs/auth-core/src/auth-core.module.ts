@@ -73,11 +73,11 @@ interface RevocationChannel {
     },
     {
       provide: REVOCATION_CHANNEL,
-      useFactory: async (redis: RedisClient | null): Promise<RevocationChannel> =>
+      useFactory: async (redis: RedisClient | null, config: IoauthConfig): Promise<RevocationChannel> =>
         redis
-          ? RedisRevocationBus.create(redis)
+          ? RedisRevocationBus.create(redis, config.issuer)
           : { bus: new InProcessRevocationBus(), close: async () => undefined },
-      inject: [IOAUTH_REDIS],
+      inject: [IOAUTH_REDIS, IOAUTH_CONFIG],
     },
     {
       provide: IOAUTH_REVOCATION_BUS,
