@@ -47,6 +47,32 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
       }
     });
 
+    it('keeps deployments with different issuers apart on one Redis', async () => {
+      const [ours, theirs] = await Promise.all([
+        RedisRevocationBus.create(first, namespace),
+        RedisRevocationBus.create(second, `${namespace}-other`),
+      ]);
+      try {
+        const received: Revocation[] = [];
+        const ownArrived = new Promise<void>((resolve) =>
+          ours.bus.subscribe((revocation) => {
+            received.push(revocation);
+            if (revocation.sub === 'ours') resolve();
+          }),
+        );
+        // Published in this order on one connection, theirs would reach us first if it reached us at all.
+        await theirs.bus.publish({ kind: 'user', sub: 'theirs', reason: 'admin', at: 1 });
+        await second.publish(
+          `ioauth:${namespace}:revocations`,
+          JSON.stringify({ kind: 'user', sub: 'ours', reason: 'admin', at: 2 }),
+        );
+        await ownArrived;
+        expect(received.map((revocation) => revocation.sub)).toEqual(['ours']);
+      } finally {
+        await Promise.all([ours.close(), theirs.close()]);
+      }
+    });
+
     it('ignores a malformed message instead of failing', async () => {
       const { bus, close } = await RedisRevocationBus.create(second, namespace);
       try {
