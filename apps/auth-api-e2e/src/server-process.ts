@@ -14,6 +14,30 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Runs `npm run ioauth -- <args>` (the CLI) with `input` on its standard input. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'apps/cli/src/main.ts', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: 'apps/cli/tsconfig.lib.json', NODE_OPTIONS: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
 function run(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
@@ -35,10 +59,14 @@ function run(env: Record<string, string>): {
   return { child, output: () => text, exited };
 }
 
-/** Starts the server and resolves once it listens; rejects with its output if it exits first. */
+/**
+ * Starts the server and resolves once it listens; rejects with its output if it exits first. It gets a data folder
+ * of its own, removed when it stops, unless `IOAUTH_DATA_DIR` is given.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-e2e-'));
-  const { child, output, exited } = run({ PORT: '0', IOAUTH_DATA_DIR: dataDir, ...env });
+  const ownDataDir = env['IOAUTH_DATA_DIR'] === undefined;
+  const dataDir = env['IOAUTH_DATA_DIR'] ?? (await mkdtemp(join(tmpdir(), 'ioauth-e2e-')));
+  const { child, output, exited } = run({ PORT: '0', ...env, IOAUTH_DATA_DIR: dataDir });
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
@@ -58,7 +86,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

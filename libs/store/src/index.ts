@@ -10,3 +10,4 @@ export { PasswordHasher } from './passwords/password-hasher.js';
 export { IOAUTH_SESSIONS, IOAUTH_SQL, IOAUTH_USERS } from './store.constants.js';
 export { openDatabase, StoreModule } from './store.module.js';
 export { MAX_USERNAME_BYTES, normalizeUsername } from './users/username.js';
+export { EmbeddedDatabaseBusyError } from './sql/embedded-lock.js';

@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
+import { lockEmbeddedDatabase } from './embedded-lock.js';
 import type { SqlClient } from './sql-client.js';
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
@@ -27,13 +28,27 @@ class PgliteTransaction extends PgliteQueries implements SqlClient {
  * memory). One process at a time may open a folder.
  */
 export class PgliteSqlClient extends PgliteQueries implements SqlClient {
-  private constructor(private readonly db: PGlite) {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly unlock: () => Promise<void>,
+  ) {
     super(db);
   }
 
-  /** Opens (creating on first use) the database in `dataDir`, or an in-memory one for `'memory://'`. */
+  /**
+   * Opens (creating on first use) the database in `dataDir`, or an in-memory one for `'memory://'`.
+   * @throws EmbeddedDatabaseBusyError when another process has the folder open.
+   */
   static async open(dataDir: string): Promise<PgliteSqlClient> {
-    return new PgliteSqlClient(await PGlite.create(dataDir));
+    const unlock = dataDir.startsWith('memory://')
+      ? async () => undefined
+      : await lockEmbeddedDatabase(dataDir);
+    try {
+      return new PgliteSqlClient(await PGlite.create(dataDir), unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
   }
 
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
@@ -42,5 +57,6 @@ export class PgliteSqlClient extends PgliteQueries implements SqlClient {
 
   async close(): Promise<void> {
     await this.db.close();
+    await this.unlock();
   }
 }

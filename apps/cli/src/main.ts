@@ -1,0 +1,147 @@
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+
+import { ConfigError, configInputFromEnv, KeyStore, parseIoauthConfig } from '@ioauth/auth-core';
+import { AuthService } from '@ioauth/auth-http';
+import {
+  DuplicateUserError,
+  EmbeddedDatabaseBusyError,
+  IOAUTH_USERS,
+  normalizeUsername,
+  PasswordHasher,
+  type UserRepository,
+} from '@ioauth/store';
+
+import { CliModule } from './cli.module.js';
+import { readPassword } from './read-password.js';
+
+type Context = Awaited<ReturnType<typeof NestFactory.createApplicationContext>>;
+
+/** Boots the store, keys and bus of the configured deployment, runs `work`, and closes everything. */
+async function withContext(work: (context: Context) => Promise<void>): Promise<void> {
+  const config = parseIoauthConfig({ ...configInputFromEnv(), demo: false });
+  const context = await NestFactory.createApplicationContext(CliModule.register(config), {
+    logger: ['error'],
+  });
+  try {
+    await work(context);
+  } finally {
+    await context.close();
+  }
+}
+
+function username(raw: string): string {
+  const name = normalizeUsername(raw);
+  if (name === undefined)
+    throw new Error('the username is empty, too long, or holds a colon or control character');
+  return name;
+}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const program = new Command('ioauth')
+  .description(
+    'Manage the users, keys and sessions of an ioauth deployment (configured by the same environment).',
+  )
+  .showHelpAfterError();
+
+const users = program.command('users').description('users who can log in');
+users
+  .command('add <name>')
+  .description('add a user; the password is read from standard input, never from the command line')
+  .option('--scopes <list>', 'comma-separated scopes', list, [])
+  .option('--roles <list>', 'comma-separated roles', list, [])
+  .action(async (raw: string, options: { scopes: string[]; roles: string[] }) => {
+    const name = username(raw);
+    const password = await readPassword();
+    await withContext(async (context) => {
+      const passwordHash = await context.get(PasswordHasher).hash(password);
+      await context
+        .get<UserRepository>(IOAUTH_USERS)
+        .create({ username: name, passwordHash, scopes: options.scopes, roles: options.roles }, new Date());
+      console.log(`added ${name}`);
+    });
+  });
+users
+  .command('remove <name>')
+  .description('remove a user and end their sessions')
+  .action(async (raw: string) => {
+    const name = username(raw);
+    await withContext(async (context) => {
+      await context.get(AuthService).revokeUser(name);
+      if (!(await context.get<UserRepository>(IOAUTH_USERS).remove(name))) throw new Error(`no user ${name}`);
+      console.log(`removed ${name}`);
+    });
+  });
+users
+  .command('list')
+  .description('list the users')
+  .action(() =>
+    withContext(async (context) => {
+      for (const user of await context.get<UserRepository>(IOAUTH_USERS).list()) {
+        const flags = user.disabled ? ' (disabled)' : '';
+        console.log(
+          `${user.username}\tscopes=${user.scopes.join(',')}\troles=${user.roles.join(',')}${flags}`,
+        );
+      }
+    }),
+  );
+for (const [command, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
+  users
+    .command(`${command} <name>`)
+    .description(
+      disabled ? 'refuse the logins of a user and end their sessions' : 'let a disabled user log in again',
+    )
+    .action(async (raw: string) => {
+      const name = username(raw);
+      await withContext(async (context) => {
+        const found = await context.get<UserRepository>(IOAUTH_USERS).setDisabled(name, disabled, new Date());
+        if (!found) throw new Error(`no user ${name}`);
+        if (disabled) await context.get(AuthService).revokeUser(name);
+        console.log(`${command}d ${name}`);
+      });
+    });
+}
+
+program
+  .command('keys')
+  .description('signing keys')
+  .command('rotate')
+  .description('make a new signing key; the old one verifies until its last token expires')
+  .action(() =>
+    withContext(async (context) => {
+      const key = await context.get(KeyStore).rotate();
+      console.log(`signing with ${key.kid}`);
+    }),
+  );
+
+program
+  .command('sessions')
+  .description('sessions')
+  .command('revoke')
+  .description('end every session of a user, live sockets included (cluster-wide with REDIS_URL)')
+  .requiredOption('--user <name>', 'the user')
+  .action(async (options: { user: string }) => {
+    const name = username(options.user);
+    await withContext(async (context) => {
+      const count = await context.get(AuthService).revokeUser(name);
+      console.log(`revoked ${count} session(s) of ${name}`);
+    });
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const known =
+    error instanceof ConfigError ||
+    error instanceof EmbeddedDatabaseBusyError ||
+    error instanceof DuplicateUserError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`ioauth: ${known ? message : message.split('\n')[0]}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+
+import { MAX_PASSWORD_BYTES } from '@ioauth/auth-http';
+
+/**
+ * Reads a new password from standard input, never from the command line (where it would land in the shell history
+ * and the process list): piped, the whole input less one trailing newline; on a terminal, typed twice, unechoed.
+ */
+export async function readPassword(): Promise<string> {
+  const password = process.stdin.isTTY ? await prompt() : await piped();
+  if (password.length === 0) throw new Error('the password is empty');
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    throw new Error(`the password is longer than ${MAX_PASSWORD_BYTES} bytes`);
+  }
+  return password;
+}
+
+async function piped(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function prompt(): Promise<string> {
+  const first = await ask('Password: ');
+  const second = await ask('Again: ');
+  if (first !== second) throw new Error('the passwords differ');
+  return first;
+}
+
+function ask(question: string): Promise<string> {
+  let muted = false;
+  const output: Pick<Writable, 'write'> = {
+    write: (chunk: string | Uint8Array) => (muted ? true : process.stderr.write(chunk)),
+  };
+  const reader = createInterface({ input: process.stdin, output: output as Writable, terminal: true });
+  return new Promise((resolve) => {
+    reader.question(question, (answer) => {
+      reader.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
