@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DEFAULT_PLAN, machine, type BenchResult } from './harness.js';
+import { loginBench } from './login.bench.js';
 import { tokenBench } from './token.bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,7 +17,7 @@ async function versionOf(name: string): Promise<string> {
 
 // `npm run bench -- --quick` runs short slices, to check the harness rather than to measure.
 const plan = process.argv.includes('--quick') ? { sliceMs: 50, runs: 3 } : DEFAULT_PLAN;
-const results: BenchResult[] = [...(await tokenBench(plan))];
+const results: BenchResult[] = [...(await tokenBench(plan)), ...(await loginBench(plan))];
 
 console.table(
   results.map(({ name, value, unit, baseline, ratio }) => ({ name, value, baseline, unit, ratio })),
@@ -27,7 +28,7 @@ const report = {
   machine: machine(),
   versions: Object.fromEntries(
     await Promise.all(
-      ['@nestjs/jwt', 'jsonwebtoken', 'fast-jwt', 'jose'].map(
+      ['@nestjs/jwt', 'jsonwebtoken', 'fast-jwt', 'jose', '@node-rs/argon2', '@electric-sql/pglite'].map(
         async (name) => [name, await versionOf(name)] as const,
       ),
     ),

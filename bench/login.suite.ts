@@ -1,0 +1,45 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Test } from '@nestjs/testing';
+
+import { AuthCoreModule } from '@ioauth/auth-core';
+import { AuthHttpModule, AuthService } from '@ioauth/auth-http';
+import { IOAUTH_USERS, PasswordHasher, StoreModule, type UserRepository } from '@ioauth/store';
+
+// One mode of the login benchmark, prepared inside its own worker process (see harness.ts).
+
+const PASSWORD = 'a-realistic-password-of-medium-length';
+
+/**
+ * `argon2id` verifies one password against its hash: the floor of any login. `ioauth` runs the whole login path
+ * behind the Basic guard (user lookup in the embedded database, argon2id verification, session and refresh token
+ * stored, access token signed) and the refresh grant (refresh token spent and rotated, access token signed).
+ */
+export async function prepare(mode: string): Promise<Record<string, () => unknown>> {
+  const passwords = new PasswordHasher();
+  const hash = await passwords.hash(PASSWORD);
+  if (mode === 'argon2id') return { login: () => passwords.verify(hash, PASSWORD) };
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-bench-'));
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      AuthCoreModule.forRoot({ dataDir, loginIpLimit: 100_000, loginUserLimit: 10_000 }),
+      StoreModule,
+      AuthHttpModule,
+    ],
+  }).compile();
+  await moduleRef.init();
+  await moduleRef
+    .get<UserRepository>(IOAUTH_USERS)
+    .create({ username: 'alice', passwordHash: hash, scopes: ['chat:read'] }, new Date());
+  const auth = moduleRef.get(AuthService);
+  let refreshToken = (await auth.login(await auth.verifyCredentials('alice', PASSWORD))).refresh_token;
+  return {
+    login: async () => auth.login(await auth.verifyCredentials('alice', PASSWORD)),
+    refresh: async () => {
+      refreshToken = (await auth.refresh(refreshToken)).refresh_token;
+    },
+  };
+}
