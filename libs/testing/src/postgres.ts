@@ -2,32 +2,23 @@ import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
 
+import { serviceAvailable } from './service-availability.js';
+
 /** The PostgreSQL server tests use: `IOAUTH_TEST_DATABASE_URL`, or the local one of the development machines. */
 export const TEST_POSTGRES_URL =
   process.env['IOAUTH_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/**
- * Whether PostgreSQL answers. Under `CI=true` an unreachable server is an error, so that CI can never pass by
- * skipping; elsewhere the caller skips its PostgreSQL cases, and the reason is printed.
- */
-export async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3_000 });
-  let problem: string | undefined;
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } catch (error) {
-    problem = error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  if (problem === undefined) return true;
-  const where = new URL(TEST_POSTGRES_URL).host;
-  if (process.env['CI'] === 'true') {
-    throw new Error(`PostgreSQL is required under CI=true and did not answer at ${where}: ${problem}`);
-  }
-  console.warn(`skipping the PostgreSQL cases: no server at ${where} (${problem})`);
-  return false;
+/** Whether PostgreSQL answers (required under `CI=true`; otherwise its cases are skipped, saying why). */
+export function postgresAvailable(): Promise<boolean> {
+  return serviceAvailable('PostgreSQL', new URL(TEST_POSTGRES_URL).host, async () => {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3_000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
 }
 
 /** A fresh, empty database on the test server, and how to drop it. */
