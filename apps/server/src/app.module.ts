@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 
 import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
-import { AuthHttpModule } from '@ioauth/auth-http';
+import { AuthHttpModule, ErrorBodyFilter } from '@ioauth/auth-http';
 import { ObservabilityModule } from '@ioauth/observability';
 import { StoreModule } from '@ioauth/store';
 
@@ -14,7 +15,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [AuthCoreModule.forRoot(config), StoreModule, ObservabilityModule, AuthHttpModule],
-      providers: [DemoUsersSeeder],
+      // Contract error bodies everywhere: unknown routes, body-parser refusals, readiness.
+      providers: [DemoUsersSeeder, { provide: APP_FILTER, useClass: ErrorBodyFilter }],
     };
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 
 import {
@@ -17,24 +16,17 @@ import { BasicStrategy } from './credentials/basic.strategy.js';
 import { LoginRateLimit } from './credentials/login-rate-limit.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { AuthController } from './http/auth.controller.js';
-import { ErrorBodyFilter } from './http/error-body.filter.js';
 import { JwksController } from './http/jwks.controller.js';
 
 /**
- * The HTTP side of ioauth: login, refresh, logout, me and JWKS, the Basic and Bearer guards, and the error-body
- * filter. Needs `AuthCoreModule` and `StoreModule`.
+ * The HTTP side of ioauth: login, refresh, logout, me and JWKS, and the Basic and Bearer guards. Needs
+ * `AuthCoreModule` and `StoreModule`. Its own routes answer contract error bodies; install `ErrorBodyFilter`
+ * globally for the same on your routes guarded by `JwtAuthGuard`.
  */
 @Module({
   imports: [PassportModule],
   controllers: [AuthController, JwksController],
-  providers: [
-    AuthService,
-    LoginRateLimit,
-    BasicStrategy,
-    BasicAuthGuard,
-    JwtAuthGuard,
-    { provide: APP_FILTER, useClass: ErrorBodyFilter },
-  ],
+  providers: [AuthService, LoginRateLimit, BasicStrategy, BasicAuthGuard, JwtAuthGuard],
   exports: [AuthService, JwtAuthGuard, BasicAuthGuard],
 })
 export class AuthHttpModule implements OnModuleInit {

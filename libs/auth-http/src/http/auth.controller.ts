@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 
 import { AuthError } from '@ioauth/auth-core';
 import type { AccessTokenClaims, MeResponse, TokenResponse } from '@ioauth/contracts';
@@ -9,8 +9,10 @@ import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
 import { LoginRateLimit } from '../credentials/login-rate-limit.js';
 import { CurrentUser } from '../guards/current-user.decorator.js';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard.js';
+import { ErrorBodyFilter } from './error-body.filter.js';
 
 /** The HTTP API of shared/CONTRACT.md. */
+@UseFilters(ErrorBodyFilter)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
