@@ -300,6 +300,24 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
   });
 });
 
+describe('npm run start:api (the HTTP API alone)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({}, 'auth-api');
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('serves the API with demo mode off: no demo user exists', async () => {
+    expect((await fetch(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: 'POST',
+      headers: { authorization: basic('alice:alice-password') },
+    });
+    expect(login.status).toBe(401);
+    expect(server.output()).not.toContain('demo mode');
+  });
+});
+
 describe('per-IP login limit', () => {
   let server: ServerProcess;
   beforeAll(async () => {
@@ -336,5 +354,5 @@ describe('start-up configuration', () => {
     expect(output).toContain('IOAUTH_ACCESS_TOKEN_TTL');
     expect(output).toContain('IOAUTH_JWT_SECRET');
     expect(output).not.toContain('too-short-secret-value');
-  });
+  }, 30_000);
 });

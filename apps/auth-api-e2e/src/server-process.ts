@@ -38,17 +38,20 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-function run(env: Record<string, string>): {
+function run(
+  env: Record<string, string>,
+  app = 'server',
+): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
 } {
   const child = spawn(
     process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'apps/server/src/main.ts'],
+    ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`],
     {
       cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: 'apps/server/tsconfig.lib.json', NODE_OPTIONS: '', ...env },
+      env: { ...process.env, SWC_NODE_PROJECT: `apps/${app}/tsconfig.lib.json`, NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -60,13 +63,13 @@ function run(env: Record<string, string>): {
 }
 
 /**
- * Starts the server and resolves once it listens; rejects with its output if it exits first. It gets a data folder
+ * Starts an app (`server`, the one of `npm start`, by default) and resolves once it listens; rejects with its output if it exits first. It gets a data folder
  * of its own, removed when it stops, unless `IOAUTH_DATA_DIR` is given.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, app = 'server'): Promise<ServerProcess> {
   const ownDataDir = env['IOAUTH_DATA_DIR'] === undefined;
   const dataDir = env['IOAUTH_DATA_DIR'] ?? (await mkdtemp(join(tmpdir(), 'ioauth-e2e-')));
-  const { child, output, exited } = run({ PORT: '0', ...env, IOAUTH_DATA_DIR: dataDir });
+  const { child, output, exited } = run({ PORT: '0', ...env, IOAUTH_DATA_DIR: dataDir }, app);
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());

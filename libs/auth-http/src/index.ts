@@ -12,3 +12,4 @@ export { CurrentUser } from './guards/current-user.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { ErrorBodyFilter } from './http/error-body.filter.js';
 export { hashRefreshToken, newRefreshToken } from './tokens/refresh-token.js';
+export { runHttpApp } from './http/run-http-app.js';
