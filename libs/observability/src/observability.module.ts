@@ -3,15 +3,16 @@ import { TerminusModule } from '@nestjs/terminus';
 
 import { AuthMetrics } from './auth.metrics.js';
 import { HealthController } from './health.controller.js';
+import { loggingModule } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
 
 /**
- * `GET /health/live`, `GET /health/ready` (database, and Redis when configured) and `GET /metrics`. Needs
- * `AuthCoreModule` and `StoreModule`.
+ * `GET /health/live`, `GET /health/ready` (database, and Redis when configured), `GET /metrics`, and structured
+ * pino logs with secrets redacted. Needs `AuthCoreModule` and `StoreModule`.
  */
 @Global()
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), loggingModule],
   controllers: [HealthController, MetricsController],
   providers: [AuthMetrics],
   exports: [AuthMetrics],

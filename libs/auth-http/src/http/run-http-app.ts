@@ -1,6 +1,7 @@
 import { ConsoleLogger, Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
 
 import {
   ConfigError,
@@ -25,9 +26,12 @@ export async function runHttpApp(
   try {
     const config = parseIoauthConfig({ ...defaults, ...configInputFromEnv() });
     const app = await NestFactory.create<NestExpressApplication>(root(config), {
-      // One JSON object per line: audit events keep their fields, and log collectors need no parser.
+      // One JSON object per line until the app's own logger takes over (start-up lines are buffered for it).
       logger: new ConsoleLogger({ json: true, colors: false }),
+      bufferLogs: true,
     });
+    // The pino logger of ObservabilityModule, which every ioauth app mounts.
+    app.useLogger(app.get(PinoLogger));
     // Every request body ioauth takes is a few hundred bytes; a bigger one is refused before it is parsed.
     app.useBodyParser('json', { limit: '16kb' });
     app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
