@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { z } from 'zod';
 
 import { JWT_ALGORITHMS, type IoauthConfig, type IoauthConfigInput } from './ioauth-config.js';
@@ -65,6 +67,45 @@ const jwksUrl = z.string({ error: 'must be a URL' }).refine((value) => {
   }
 }, 'must be an https URL (plain http only on loopback)');
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const width = Number(bits);
+  return /^\d{1,3}$/.test(bits) && width <= (family === 4 ? 32 : 128);
+};
+
+// Same forms as Express's `trust proxy` setting, minus `true`: trusting every hop lets any client pick its own
+// address and escape the per-IP limits (OWASP ASVS V2.2.1).
+const trustProxy = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    if (text === 'false' || text === '') return false;
+    if (/^\d+$/.test(text)) return Number(text);
+    return text.split(',').map((entry) => entry.trim());
+  },
+  z
+    .custom<false | number | string[]>(
+      (value) =>
+        value === false ||
+        (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 16) ||
+        (Array.isArray(value) &&
+          value.length >= 1 &&
+          value.length <= 64 &&
+          value.every((entry) => typeof entry === 'string' && isProxyAddress(entry))),
+      {
+        error:
+          'must be false, a hop count from 1 to 16, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+      },
+    )
+    .default(false),
+);
+
 /** Field rules of `IoauthConfig`; rules that tie fields together live in `crossFieldIssues`. */
 export const ioauthConfigSchema = z.object({
   port: wholeNumber(0, 65535, 3000),
@@ -93,6 +134,8 @@ export const ioauthConfigSchema = z.object({
   loginIpLimit: wholeNumber(1, 100_000, 30),
   loginUserLimit: wholeNumber(1, 10_000, 10),
   metrics: flag(false),
+  trustProxy,
+  handshakeIpLimit: wholeNumber(1, 1_000_000, 300),
   allowQueryToken: flag(false),
   verifySecret: hmacSecret.optional(),
   verifyJwksUrl: jwksUrl.optional(),

@@ -43,6 +43,14 @@ export interface IoauthConfig {
   loginUserLimit: number;
   /** Serve Prometheus metrics at `GET /metrics` (`IOAUTH_METRICS`). */
   metrics: boolean;
+  /**
+   * Which proxies may set `X-Forwarded-For` (`IOAUTH_TRUST_PROXY`): `false` (none: the peer address is the client),
+   * a hop count, or addresses, CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`. Rate limits count
+   * the client address this yields.
+   */
+  trustProxy: false | number | string[];
+  /** socket.io handshakes allowed per client IP and minute (`IOAUTH_HANDSHAKE_IP_LIMIT`). */
+  handshakeIpLimit: number;
   /** Accept `?token=` on the socket.io handshake (`IOAUTH_ALLOW_QUERY_TOKEN`). */
   allowQueryToken: boolean;
   /** Verify-only: HS256 secret shared with another backend (`IOAUTH_VERIFY_SECRET`). */
@@ -84,6 +92,8 @@ export const CONFIG_ENV = {
   loginIpLimit: 'IOAUTH_LOGIN_IP_LIMIT',
   loginUserLimit: 'IOAUTH_LOGIN_USER_LIMIT',
   metrics: 'IOAUTH_METRICS',
+  trustProxy: 'IOAUTH_TRUST_PROXY',
+  handshakeIpLimit: 'IOAUTH_HANDSHAKE_IP_LIMIT',
   allowQueryToken: 'IOAUTH_ALLOW_QUERY_TOKEN',
   verifySecret: 'IOAUTH_VERIFY_SECRET',
   verifyJwksUrl: 'IOAUTH_VERIFY_JWKS_URL',

@@ -28,6 +28,8 @@ describe('parseIoauthConfig', () => {
       loginIpLimit: 30,
       loginUserLimit: 10,
       metrics: false,
+      trustProxy: false,
+      handshakeIpLimit: 300,
       allowQueryToken: false,
       subjectClaim: 'sub',
       requireExp: true,
@@ -104,6 +106,10 @@ describe('parseIoauthConfig', () => {
     ['IOAUTH_REFRESH_TOKEN_TTL', { accessTokenTtl: 3600, refreshTokenTtl: 600 }, 'must not be shorter'],
     ['IOAUTH_MAX_TOKEN_BYTES', { maxTokenBytes: 100 }, 'must be at least 1024'],
     ['IOAUTH_ISSUER', { issuer: '  ' }, 'must not be empty'],
+    ['IOAUTH_TRUST_PROXY', { trustProxy: 'true' }, 'must be false, a hop count'],
+    ['IOAUTH_TRUST_PROXY', { trustProxy: '10.0.0.0/33' }, 'must be false, a hop count'],
+    ['IOAUTH_TRUST_PROXY', { trustProxy: '0' }, 'must be false, a hop count'],
+    ['IOAUTH_HANDSHAKE_IP_LIMIT', { handshakeIpLimit: '0' }, 'must be at least 1'],
   ])('stops on a bad %s, naming it', (variable, input, message) => {
     const error = configError(input);
     expect(error.message).toContain(`${variable} (`);
@@ -116,6 +122,14 @@ describe('parseIoauthConfig', () => {
     ['http://[::1]:9000/jwks.json'],
   ])('allows a plain http JWKS URL on loopback: %s', (url) => {
     expect(parseIoauthConfig({ verifyJwksUrl: url }).verifyJwksUrl).toBe(url);
+  });
+
+  it.each([
+    ['false', false],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7', ['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']],
+  ])('reads IOAUTH_TRUST_PROXY=%s', (value, expected) => {
+    expect(parseIoauthConfig(configInputFromEnv({ IOAUTH_TRUST_PROXY: value })).trustProxy).toEqual(expected);
   });
 
   it('reports every bad variable at once', () => {
