@@ -7,6 +7,7 @@ import { Test } from '@nestjs/testing';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { TokenService } from '@ioauth/auth-core';
+import { IoauthIoAdapter } from '@ioauth/gateway';
 
 import { AppModule } from './app.module.js';
 
@@ -21,6 +22,7 @@ describe('server app', () => {
       imports: [AppModule.register({ dataDir })],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
+    app.useWebSocketAdapter(new IoauthIoAdapter(app));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });

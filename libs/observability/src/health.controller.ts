@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
 import { IOAUTH_REDIS, type RedisClient } from '@ioauth/auth-core';
@@ -19,7 +19,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(IOAUTH_SQL) private readonly sql: SqlClient,
+    // Absent in an app without a store, such as the gateway alone on the embedded defaults.
+    @Optional() @Inject(IOAUTH_SQL) private readonly sql: SqlClient | null,
     @Inject(IOAUTH_REDIS) private readonly redis: RedisClient | null,
   ) {}
 
@@ -34,7 +35,7 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.probe('database', () => this.sql.query('select 1')),
+      ...(this.sql ? [() => this.probe('database', () => (this.sql as SqlClient).query('select 1'))] : []),
       ...(this.redis ? [() => this.probe('redis', () => (this.redis as RedisClient).ping())] : []),
     ]);
   }

@@ -18,10 +18,12 @@ const logger = new Logger('ioauth');
  * variable, never a value, and exits 1), then listens on 127.0.0.1:`PORT` with JSON logs, small body limits and
  * graceful shutdown on SIGTERM.
  * @param defaults settings that apply unless the environment says otherwise (`npm start` turns demo mode on).
+ * @param configure runs on the app before it listens, as to install a WebSocket adapter.
  */
 export async function runHttpApp(
   root: (config: IoauthConfig) => DynamicModule,
   defaults: IoauthConfigInput = {},
+  configure: (app: NestExpressApplication) => void = () => undefined,
 ): Promise<void> {
   try {
     const config = parseIoauthConfig({ ...defaults, ...configInputFromEnv() });
@@ -36,6 +38,7 @@ export async function runHttpApp(
     app.useBodyParser('json', { limit: '16kb' });
     app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
     app.enableShutdownHooks();
+    configure(app);
     await app.listen(config.port, '127.0.0.1');
     logger.log(`serving on ${await app.getUrl()} (JWKS at /.well-known/jwks.json)`);
   } catch (error) {

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'demo',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

@@ -1,0 +1,35 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Server, ServerOptions } from 'socket.io';
+
+import { WS_REDIS_ADAPTER, type RedisAdapterFactory } from '../ws-auth.constants.js';
+import { SocketServerSecurity } from './socket-server-security.js';
+
+// The handshake carries a token of at most a few KB and ioauth's events are small; socket.io's default of 1 MB
+// would let one hostile packet cost far more than a valid handshake. Gateways that need more say so.
+const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * The socket.io adapter of an app using `WsAuthModule`: every server it creates authenticates every handshake on
+ * every namespace, keeps authenticating recovered sessions, and, with `REDIS_URL`, shares broadcasts across
+ * processes through `@socket.io/redis-adapter`. Install it with `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
+ */
+export class IoauthIoAdapter extends IoAdapter {
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
+    const recovery = options?.connectionStateRecovery;
+    const server: Server = super.createIOServer(port, {
+      maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+      ...options,
+      // A recovered session must authenticate again: socket.io skips middlewares on recovery by default.
+      ...(recovery ? { connectionStateRecovery: { ...recovery, skipMiddlewares: false } } : {}),
+    } as ServerOptions);
+    const redisAdapter = this.app.get<RedisAdapterFactory | null>(WS_REDIS_ADAPTER, { strict: false });
+    if (redisAdapter) server.adapter(redisAdapter);
+    this.app.get(SocketServerSecurity, { strict: false }).secure(server);
+    return server;
+  }
+}

@@ -1,0 +1,21 @@
+export { IoauthIoAdapter } from './adapter/ioauth-io.adapter.js';
+export { SocketServerSecurity } from './adapter/socket-server-security.js';
+export { WsAuth, WsUser } from './guards/ws-auth.decorator.js';
+export { WsErrorFilter } from './guards/ws-error.filter.js';
+export { WsJwtGuard } from './guards/ws-jwt.guard.js';
+export { connectError, type ConnectError } from './handshake/connect-error.js';
+export { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
+export { handshakeToken } from './handshake/token-source.js';
+export { wsIdentity, WS_IDENTITY_KEY, type WsIdentity } from './identity/ws-identity.js';
+export { ExpiryWheel } from './lifecycle/expiry-wheel.js';
+export { TokenLifecycle } from './lifecycle/token-lifecycle.service.js';
+export { namespacePolicy } from './policy/namespace-policies.js';
+export { WS_REDIS_ADAPTER } from './ws-auth.constants.js';
+export { WsAuthModule } from './ws-auth.module.js';
+export type {
+  NamespacePolicy,
+  NamespacePolicyRule,
+  RoomPolicyRule,
+  WsAuthOptions,
+} from './ws-auth.options.js';
+export { WsAuthService } from './ws-auth.service.js';

@@ -1,0 +1,206 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+
+import {
+  AuthError,
+  hasGrants,
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  IOAUTH_REVOCATION_BUS,
+  isAuthError,
+  RevocationList,
+  type Clock,
+  type IoauthConfig,
+  type Revocation,
+  type RevocationBus,
+} from '@ioauth/auth-core';
+import type { AckError, ErrorCode, WhoAmI } from '@ioauth/contracts';
+
+import { setWsIdentity, wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
+import { WsTokenVerifier } from '../handshake/ws-token.verifier.js';
+import { namespacePolicy, roomPolicy } from '../policy/namespace-policies.js';
+import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
+import type { WsAuthOptions } from '../ws-auth.options.js';
+import { ExpiryWheel } from './expiry-wheel.js';
+import { SocketRegistry } from './socket-registry.js';
+
+const DEFAULT_REFRESH_WINDOW = 60;
+
+type Ack = (result: unknown) => void;
+
+const ackError = (code: ErrorCode, message: string): AckError => ({ error: { code, message } });
+const lastFunction = (args: unknown[]): Ack | undefined => {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as Ack) : undefined;
+};
+
+/**
+ * The live side of a socket's token: `auth:expiring` ahead of `exp`, in-band `auth:refresh`, `auth:error` then
+ * disconnect at `exp` or on revocation (logout, refresh-token reuse, admin kick, from any node through the
+ * revocation bus), and the built-in `whoami`. One timer wheel serves every socket of the process.
+ */
+@Injectable()
+export class TokenLifecycle implements OnModuleDestroy {
+  private readonly logger = new Logger('WsAuth');
+  private readonly registry = new SocketRegistry();
+  private readonly wheel: ExpiryWheel<Socket>;
+  // Sockets already told that their token is about to expire (contract: `auth:expiring` is sent once per token).
+  private readonly warned = new WeakSet<Socket>();
+  private readonly attached = new WeakSet<Socket>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    @Inject(IOAUTH_REVOCATION_BUS) bus: RevocationBus,
+    @Inject(WS_AUTH_OPTIONS) private readonly options: WsAuthOptions,
+    private readonly verifier: WsTokenVerifier,
+    private readonly revocations: RevocationList,
+  ) {
+    this.wheel = new ExpiryWheel(clock, (socket) => this.onDue(socket), options.expiryResolutionMs ?? 100);
+    this.unsubscribe = bus.subscribe((revocation) => this.onRevocation(revocation));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+    this.wheel.clear();
+  }
+
+  /** Starts following a socket that just connected: schedules its expiry and answers its built-in events. */
+  readonly attach = (socket: Socket): void => {
+    if (this.attached.has(socket)) return;
+    this.attached.add(socket);
+    this.registry.add(socket);
+    this.schedule(socket);
+    socket.on('whoami', (...args: unknown[]) => this.whoami(socket, lastFunction(args)));
+    socket.on('auth:refresh', (...args: unknown[]) => void this.refresh(socket, args[0], lastFunction(args)));
+    socket.once('disconnect', () => {
+      this.registry.remove(socket);
+      this.wheel.cancel(socket);
+    });
+  };
+
+  /** Sockets of this process held by a user. */
+  socketsOf(sub: string): Socket[] {
+    return this.registry.user(sub);
+  }
+
+  private whoami(socket: Socket, ack: Ack | undefined): void {
+    if (!ack) return;
+    const identity = wsIdentity(socket);
+    if (!identity) return ack(ackError('token_missing', 'this socket has no user'));
+    const result: WhoAmI = {
+      sub: identity.sub,
+      scope: identity.scope,
+      roles: [...identity.roles],
+      exp: identity.exp ?? 0,
+    };
+    ack(result);
+  }
+
+  private async refresh(socket: Socket, payload: unknown, ack: Ack | undefined): Promise<void> {
+    const answer = (result: unknown) => ack?.(result);
+    const current = wsIdentity(socket);
+    if (!current) return answer(ackError('forbidden', 'an anonymous socket cannot refresh a token'));
+    const token = (payload as { token?: unknown } | null | undefined)?.token;
+    if (typeof payload !== 'object' || payload === null || typeof token !== 'string' || token === '')
+      return answer(ackError('invalid_payload', 'auth:refresh takes {"token": "<access token>"}'));
+    let next: WsIdentity;
+    try {
+      if (token.length > this.config.maxTokenBytes)
+        throw new AuthError('token_invalid', 'the token is too large');
+      next = await this.verifier.verify(token);
+      if (next.sub !== current.sub) throw new AuthError('token_invalid', 'the token is for another user');
+      if (this.revocations.isRevoked(next)) throw new AuthError('token_revoked', 'the session is revoked');
+    } catch (error) {
+      const code = isAuthError(error) ? error.code : 'unavailable';
+      if (!isAuthError(error)) this.logger.error({ msg: 'in-band refresh failed', err: error });
+      return answer(ackError(code, isAuthError(error) ? error.message : 'the token could not be verified'));
+    }
+    if (!socket.connected) return;
+    const policy = namespacePolicy(this.options.namespaces ?? [], socket.nsp.name);
+    if (!hasGrants(next, { roles: policy.roles, scopes: policy.scopes })) {
+      answer(ackError('forbidden', 'the new token lacks a role or scope this namespace requires'));
+      socket.disconnect();
+      return;
+    }
+    this.registry.remove(socket);
+    setWsIdentity(socket, next);
+    this.registry.add(socket);
+    this.warned.delete(socket);
+    this.leaveForbiddenRooms(socket, next);
+    this.schedule(socket);
+    this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace: socket.nsp.name });
+    answer({ exp: next.exp ?? 0 });
+  }
+
+  // New scopes and roles apply at once: a socket that lost what a room asks for leaves it.
+  private leaveForbiddenRooms(socket: Socket, identity: WsIdentity): void {
+    const rules = this.options.rooms ?? [];
+    if (rules.length === 0) return;
+    for (const room of socket.rooms) {
+      if (room === socket.id) continue;
+      const policy = roomPolicy(rules, room);
+      if (policy && !hasGrants(identity, { roles: policy.roles, scopes: policy.scopes }))
+        void socket.leave(room);
+    }
+  }
+
+  private schedule(socket: Socket): void {
+    const identity = wsIdentity(socket);
+    if (identity?.exp === undefined) return this.wheel.cancel(socket);
+    const expiresAt = this.expiresAt(identity.exp);
+    const warnAt = identity.exp * 1000 - this.refreshWindowMs(identity);
+    this.wheel.schedule(socket, this.warned.has(socket) ? expiresAt : Math.min(warnAt, expiresAt));
+  }
+
+  private onDue(socket: Socket): void {
+    const identity = wsIdentity(socket);
+    if (!socket.connected || identity?.exp === undefined) return;
+    if (this.clock.now() >= this.expiresAt(identity.exp)) {
+      this.close(socket, 'token_expired', 'the access token has expired');
+      return;
+    }
+    if (!this.warned.has(socket)) {
+      this.warned.add(socket);
+      socket.emit('auth:expiring', { exp: identity.exp });
+    }
+    this.schedule(socket);
+  }
+
+  private onRevocation(revocation: Revocation): void {
+    const sockets =
+      revocation.kind === 'session'
+        ? this.registry.session(revocation.sid)
+        : this.registry.user(revocation.sub).filter((socket) => {
+            const iat = wsIdentity(socket)?.iat;
+            return iat === undefined || iat * 1000 <= revocation.at;
+          });
+    for (const socket of sockets) this.close(socket, 'token_revoked', 'the session was revoked');
+    if (sockets.length > 0)
+      this.logger.log({
+        msg: 'sockets closed on revocation',
+        count: sockets.length,
+        reason: revocation.reason,
+      });
+  }
+
+  private close(socket: Socket, code: 'token_expired' | 'token_revoked', message: string): void {
+    this.wheel.cancel(socket);
+    socket.emit('auth:error', { code, message });
+    socket.disconnect();
+  }
+
+  // The same leeway as verification, so a socket is not closed while its token would still be accepted.
+  private expiresAt(exp: number): number {
+    return (exp + this.config.clockTolerance) * 1000;
+  }
+
+  // Contract: the refresh window is 60 s, or a third of the token's lifetime if that is shorter.
+  private refreshWindowMs(identity: WsIdentity): number {
+    const window = this.options.refreshWindow ?? DEFAULT_REFRESH_WINDOW;
+    const lifetime =
+      identity.exp !== undefined && identity.iat !== undefined ? identity.exp - identity.iat : window * 3;
+    return Math.min(window, lifetime / 3) * 1000;
+  }
+}
