@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A real app process (`npm start`'s server by default) on a free port, with its own data folder and captured output. */
+export interface ServerProcess {
+  url: string;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Runs `npm run ioauth -- <args>` (the CLI) with `input` on its standard input. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'apps/cli/src/main.ts', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: 'apps/cli/tsconfig.lib.json', NODE_OPTIONS: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+function run(
+  env: Record<string, string>,
+  app = 'server',
+): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: `apps/${app}/tsconfig.lib.json`, NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+/**
+ * Starts an app (`server`, the one of `npm start`, by default) and resolves once it listens; rejects with its output if it exits first. It gets a data folder
+ * of its own, removed when it stops, unless `IOAUTH_DATA_DIR` is given.
+ */
+export async function startServer(env: Record<string, string> = {}, app = 'server'): Promise<ServerProcess> {
+  const ownDataDir = env['IOAUTH_DATA_DIR'] === undefined;
+  const dataDir = env['IOAUTH_DATA_DIR'] ?? (await mkdtemp(join(tmpdir(), 'ioauth-e2e-')));
+  const { child, output, exited } = run({ PORT: '0', ...env, IOAUTH_DATA_DIR: dataDir }, app);
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
+      if (match?.[1]) {
+        child.stdout?.off('data', onData);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    void exited.then((code) =>
+      reject(new Error(`server exited with ${code} before listening:\n${output()}`)),
+    );
+  });
+  return {
+    url,
+    output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
+export async function failedStart(
+  env: Record<string, string>,
+  app = 'server',
+): Promise<{ code: number | null; output: string }> {
+  const { output, exited } = run(
+    { PORT: '0', IOAUTH_DATA_DIR: join(tmpdir(), 'ioauth-e2e-never'), ...env },
+    app,
+  );
+  const code = await exited;
+  return { code, output: output() };
+}
