@@ -15,3 +15,9 @@ export const IOAUTH_RATE_LIMIT_STORE = 'IOAUTH:RATE_LIMIT_STORE';
 
 /** Injection token of the connected Redis client, or `null` when `REDIS_URL` is unset. */
 export const IOAUTH_REDIS = 'IOAUTH:REDIS';
+
+/**
+ * Injection token of the `KeySetStorage` of managed keys, when a module provides one (`StoreModule` does: the keys
+ * then live in the database every process and the CLI share); `keys.json` under `IOAUTH_DATA_DIR` otherwise.
+ */
+export const IOAUTH_KEY_SET_STORAGE = 'IOAUTH:KEY_SET_STORAGE';

@@ -1,8 +1,15 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
-import { IOAUTH_CONFIG, IOAUTH_EXTERNAL_VERIFIER } from './auth-core.constants.js';
+import { IOAUTH_CONFIG, IOAUTH_EXTERNAL_VERIFIER, IOAUTH_KEY_SET_STORAGE } from './auth-core.constants.js';
 import { AuthCoreModule } from './auth-core.module.js';
 import { ConfigError } from './config/load-config.js';
+import { MemoryKeySetStorage } from './keys/key-set.storage.js';
+import { KeyStore } from './keys/key-store.js';
 import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js';
 
 describe('AuthCoreModule', () => {
@@ -47,5 +54,27 @@ describe('AuthCoreModule', () => {
     }).compile();
     expect(moduleRef.get(IOAUTH_EXTERNAL_VERIFIER)).toBeInstanceOf(ExternalTokenVerifier);
     await moduleRef.close();
+  });
+
+  it('keeps managed keys in the storage another module provides, and writes no keys.json', async () => {
+    const storage = new MemoryKeySetStorage();
+    @Global()
+    @Module({
+      providers: [{ provide: IOAUTH_KEY_SET_STORAGE, useValue: storage }],
+      exports: [IOAUTH_KEY_SET_STORAGE],
+    })
+    class DatabaseKeysModule {}
+    const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-module-'));
+    try {
+      const moduleRef = await Test.createTestingModule({
+        imports: [AuthCoreModule.forRoot({ dataDir }), DatabaseKeysModule],
+      }).compile();
+      const [stored] = await storage.load();
+      expect(moduleRef.get(KeyStore).signingKey().kid).toBe(stored?.kid);
+      expect(await readdir(dataDir)).toEqual([]);
+      await moduleRef.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import {
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_KEY_SET_STORAGE,
   IOAUTH_RATE_LIMIT_STORE,
   IOAUTH_REDIS,
   IOAUTH_REVOCATION_BUS,
@@ -18,7 +19,10 @@ import { systemClock, type Clock } from './clock.js';
 import type { IoauthConfig, IoauthConfigInput } from './config/ioauth-config.js';
 import { parseIoauthConfig } from './config/load-config.js';
 import { IoauthJwtService } from './jwt/ioauth-jwt.service.js';
+import type { KeySetBus } from './keys/key-set.bus.js';
+import type { KeySetStorage } from './keys/key-set.storage.js';
 import { KeyStore } from './keys/key-store.js';
+import { RedisKeySetBus } from './keys/redis-key-set.bus.js';
 import { MemoryRateLimitStore } from './rate-limit/rate-limit.store.js';
 import { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store.js';
 import { connectRedis, type RedisClient } from './redis/redis-connection.js';
@@ -35,6 +39,19 @@ interface RevocationChannel {
   close(): Promise<void>;
 }
 
+// The same for key-set changes: a Redis channel when managed keys are shared by a cluster, else none.
+const KEY_SET_CHANNEL = 'IOAUTH:KEY_SET_CHANNEL';
+interface KeySetChannel {
+  bus: KeySetBus | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * How often every process re-reads the managed key set anyway, in case a rotation's announcement was lost (Redis
+ * down for a moment, or `keys rotate` run without `REDIS_URL`).
+ */
+const KEY_SET_REFRESH_INTERVAL = 60_000;
+
 /**
  * ioauth's signing configuration and every JWT operation: the validated `IoauthConfig`, the `KeyStore`,
  * `TokenService`, the verify-only `ExternalTokenVerifier`, and `JwtService` bound to ioauth's keys and rules.
@@ -49,9 +66,36 @@ interface RevocationChannel {
     },
     { provide: IOAUTH_CLOCK, useValue: systemClock },
     {
+      provide: KEY_SET_CHANNEL,
+      useFactory: async (redis: RedisClient | null, config: IoauthConfig): Promise<KeySetChannel> =>
+        redis && KeyStore.managesKeys(config)
+          ? RedisKeySetBus.create(redis, config.issuer)
+          : { bus: undefined, close: async () => undefined },
+      inject: [IOAUTH_REDIS, IOAUTH_CONFIG],
+    },
+    {
       provide: KeyStore,
-      useFactory: (config: IoauthConfig, clock: Clock) => KeyStore.create({ config, clock }),
-      inject: [IOAUTH_CONFIG, IOAUTH_CLOCK],
+      // The storage comes from whichever module provides IOAUTH_KEY_SET_STORAGE (StoreModule: the database), so
+      // that this library never depends on the store; keys.json under the data folder when none does.
+      useFactory: (
+        config: IoauthConfig,
+        clock: Clock,
+        channel: KeySetChannel,
+        storage: KeySetStorage | undefined,
+      ) =>
+        KeyStore.create({
+          config,
+          clock,
+          ...(storage ? { storage } : {}),
+          ...(channel.bus ? { bus: channel.bus } : {}),
+          refreshInterval: KEY_SET_REFRESH_INTERVAL,
+        }),
+      inject: [
+        IOAUTH_CONFIG,
+        IOAUTH_CLOCK,
+        KEY_SET_CHANNEL,
+        { token: IOAUTH_KEY_SET_STORAGE, optional: true },
+      ],
     },
     {
       provide: IOAUTH_EXTERNAL_VERIFIER,
@@ -115,11 +159,15 @@ export class AuthCoreModule extends AuthCoreConfigurableModule implements OnAppl
   constructor(
     @Inject(IOAUTH_REDIS) private readonly redis: RedisClient | null,
     @Inject(REVOCATION_CHANNEL) private readonly revocations: RevocationChannel,
+    @Inject(KEY_SET_CHANNEL) private readonly keySetChanges: KeySetChannel,
+    @Inject(KeyStore) private readonly keys: KeyStore,
   ) {
     super();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.keys.close();
+    await this.keySetChanges.close();
     await this.revocations.close();
     await this.redis?.close();
   }

@@ -3,6 +3,7 @@ export {
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
   IOAUTH_EXTERNAL_VERIFIER,
+  IOAUTH_KEY_SET_STORAGE,
   IOAUTH_RATE_LIMIT_STORE,
   IOAUTH_REDIS,
   IOAUTH_REVOCATION_BUS,
@@ -26,7 +27,9 @@ export {
 } from './jwt/ioauth-jwt.service.js';
 export { FileKeySetStorage } from './keys/file-key-set.storage.js';
 export { MemoryKeySetStorage, type KeySetStorage, type StoredKey } from './keys/key-set.storage.js';
-export { KeyStore, type KeyStoreOptions } from './keys/key-store.js';
+export { InProcessKeySetBus, type KeySetBus, type KeySetChange } from './keys/key-set.bus.js';
+export { KeyStore, UNKNOWN_KID_RELOAD_INTERVAL, type KeyStoreOptions } from './keys/key-store.js';
+export { RedisKeySetBus } from './keys/redis-key-set.bus.js';
 export { KeyMaterialError, type SigningKey } from './keys/signing-key.js';
 export { TokenService, type AccessGrant, type IssuedAccessToken } from './tokens/token.service.js';
 export {

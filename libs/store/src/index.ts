@@ -1,3 +1,4 @@
+export { SqlKeySetStorage } from './keys/sql-key-set.storage.js';
 export { SqlSessionRepository } from './sessions/sql-session.repository.js';
 export type { RefreshOutcome, RevocationReason, Session, SessionRepository } from './sessions/session.js';
 export { migrate, MIGRATIONS } from './sql/migrations.js';

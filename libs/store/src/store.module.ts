@@ -2,8 +2,14 @@ import { join } from 'node:path';
 
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 
-import { IOAUTH_CONFIG, type IoauthConfig } from '@ioauth/auth-core';
+import {
+  FileKeySetStorage,
+  IOAUTH_CONFIG,
+  IOAUTH_KEY_SET_STORAGE,
+  type IoauthConfig,
+} from '@ioauth/auth-core';
 
+import { SqlKeySetStorage } from './keys/sql-key-set.storage.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { SqlSessionRepository } from './sessions/sql-session.repository.js';
 import { migrate } from './sql/migrations.js';
@@ -30,8 +36,9 @@ export async function openDatabase(
 }
 
 /**
- * Users, sessions and refresh tokens over the configured database, migrated at start-up. Needs `AuthCoreModule`
- * (for the configuration); global, like it.
+ * Users, sessions, refresh tokens and the managed signing keys over the configured database, migrated at start-up.
+ * Needs `AuthCoreModule` (for the configuration); global, like it, which is how `AuthCoreModule` finds the key
+ * storage this module provides under `IOAUTH_KEY_SET_STORAGE` without depending on it.
  */
 @Global()
 @Module({
@@ -51,9 +58,17 @@ export async function openDatabase(
       useFactory: (sql: SqlClient) => new SqlSessionRepository(sql),
       inject: [IOAUTH_SQL],
     },
+    {
+      provide: IOAUTH_KEY_SET_STORAGE,
+      // Embedded or PostgreSQL alike, so that the CLI's `keys rotate` and the server read one key set. A keys.json
+      // left by an earlier version is imported once, into a database that holds no key set yet.
+      useFactory: (sql: SqlClient, config: IoauthConfig) =>
+        new SqlKeySetStorage(sql, new FileKeySetStorage(config.dataDir)),
+      inject: [IOAUTH_SQL, IOAUTH_CONFIG],
+    },
     PasswordHasher,
   ],
-  exports: [IOAUTH_SQL, IOAUTH_USERS, IOAUTH_SESSIONS, PasswordHasher],
+  exports: [IOAUTH_SQL, IOAUTH_USERS, IOAUTH_SESSIONS, IOAUTH_KEY_SET_STORAGE, PasswordHasher],
 })
 export class StoreModule implements OnApplicationShutdown {
   constructor(@Inject(IOAUTH_SQL) private readonly sql: SqlClient) {}

@@ -9,7 +9,8 @@ import type { KeySetStorage, StoredKey } from './key-set.storage.js';
  * V6.4.1). Writes go to a temporary file first and are renamed into place, so a crash never leaves half a key set.
  */
 export class FileKeySetStorage implements KeySetStorage {
-  private readonly file: string;
+  /** The key file: `<dataDir>/keys.json`. */
+  readonly file: string;
 
   constructor(private readonly dataDir: string) {
     this.file = join(dataDir, 'keys.json');
@@ -23,13 +24,26 @@ export class FileKeySetStorage implements KeySetStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const parsed = JSON.parse(text) as { keys?: unknown };
-    if (!Array.isArray(parsed.keys)) throw new Error(`${this.file} is not an ioauth key set`);
+    let parsed: { keys?: unknown } | null;
+    try {
+      parsed = JSON.parse(text) as { keys?: unknown } | null;
+    } catch {
+      // JSON.parse quotes the text around a syntax error, and this text holds private keys: say less.
+      parsed = null;
+    }
+    if (!Array.isArray(parsed?.keys)) throw new Error(`${this.file} is not an ioauth key set`);
     return parsed.keys as StoredKey[];
   }
 
   async save(keys: StoredKey[]): Promise<void> {
     await rename(await this.writeTemporary(keys), this.file);
+  }
+
+  /** Reads, changes and replaces the file; not locked against another process sharing the folder. */
+  async update(change: (keys: StoredKey[]) => StoredKey[]): Promise<StoredKey[]> {
+    const keys = change(await this.load());
+    await this.save(keys);
+    return keys;
   }
 
   async saveFirst(keys: StoredKey[]): Promise<boolean> {

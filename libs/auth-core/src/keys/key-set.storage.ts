@@ -23,6 +23,11 @@ export interface KeySetStorage {
    * first, so that processes started together agree on one key.
    */
   saveFirst(keys: StoredKey[]): Promise<boolean>;
+  /**
+   * Replaces the stored keys with what `change` makes of them, and returns the result. A storage shared by several
+   * processes runs this atomically (the SQL storage holds a row lock), so that two rotations at once lose no key.
+   */
+  update(change: (keys: StoredKey[]) => StoredKey[]): Promise<StoredKey[]>;
 }
 
 /** Keeps keys in memory: for tests and for processes that must not touch the disk. */
@@ -41,5 +46,10 @@ export class MemoryKeySetStorage implements KeySetStorage {
     if (this.keys.length > 0) return false;
     await this.save(keys);
     return true;
+  }
+
+  async update(change: (keys: StoredKey[]) => StoredKey[]): Promise<StoredKey[]> {
+    this.keys = structuredClone(change(structuredClone(this.keys)));
+    return structuredClone(this.keys);
   }
 }

@@ -7,6 +7,7 @@ import { calculateJwkThumbprint } from 'jose';
 
 import { parseIoauthConfig } from '../config/load-config.js';
 import { FrozenClock } from '../testing/auth-core.setup.js';
+import { InProcessKeySetBus } from './key-set.bus.js';
 import { KeyStore } from './key-store.js';
 import { MemoryKeySetStorage } from './key-set.storage.js';
 
@@ -135,5 +136,123 @@ describe('KeyStore', () => {
     expect(store.verificationKey(first)).toBeUndefined();
     await store.rotate();
     expect((await storage.load()).map((key) => key.kid)).not.toContain(first);
+  });
+});
+
+describe('KeyStore across processes sharing a storage', () => {
+  const SHAPED_LIKE_A_KID = 'A'.repeat(43);
+
+  /** A storage that counts its reads and can be told to fail them. */
+  class SpyStorage extends MemoryKeySetStorage {
+    loads = 0;
+    failing = false;
+    override async load() {
+      this.loads += 1;
+      if (this.failing) throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+      return super.load();
+    }
+  }
+
+  /** Waits for a background reload's effect, bounded, instead of sleeping. */
+  async function until(done: () => boolean, deadline = Date.now() + 2_000): Promise<void> {
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  const config = parseIoauthConfig({ dataDir: '/nonexistent', accessTokenTtl: 60, clockTolerance: 0 });
+  const stores: KeyStore[] = [];
+  const create = async (options: Partial<Parameters<typeof KeyStore.create>[0]>) => {
+    const store = await KeyStore.create({ config, clock: new FrozenClock(), ...options });
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+
+  it('makes every process sign with a key rotated elsewhere once announced; the old key keeps verifying', async () => {
+    const storage = new MemoryKeySetStorage();
+    const bus = new InProcessKeySetBus();
+    const [a, b] = [await create({ storage, bus }), await create({ storage, bus })];
+    const old = a.signingKey().kid;
+    expect(b.signingKey().kid).toBe(old);
+    const fresh = await a.rotate();
+    expect(a.signingKey().kid).toBe(fresh.kid);
+    await until(() => b.signingKey().kid === fresh.kid);
+    expect(b.verificationKey(old)?.retiredAt).toBeDefined();
+    expect(b.toJwks()).toEqual(a.toJwks());
+  });
+
+  it('loses no key when two processes rotate at once: one new key signs, every other one verifies', async () => {
+    const storage = new MemoryKeySetStorage();
+    const [a, b] = [await create({ storage }), await create({ storage })];
+    const first = a.signingKey().kid;
+    const [x, y] = await Promise.all([a.rotate(), b.rotate()]);
+    const stored = await storage.load();
+    expect(stored.map((key) => key.kid).sort()).toEqual([first, x.kid, y.kid].sort());
+    expect(stored.filter((key) => key.retiredAt === undefined)).toHaveLength(1);
+  });
+
+  it('refuses a token of an unknown kid at once, and reads the storage again in the background', async () => {
+    const storage = new SpyStorage();
+    const [a, b] = [await create({ storage }), await create({ storage })];
+    const fresh = await a.rotate();
+    expect(b.verificationKey(fresh.kid)).toBeUndefined();
+    await until(() => b.signingKey().kid === fresh.kid);
+    expect(b.verificationKey(fresh.kid)?.kid).toBe(fresh.kid);
+  });
+
+  it('reads the storage at most once a second for unknown kids, and never for kids not shaped like ours', async () => {
+    const storage = new SpyStorage();
+    const clock = new FrozenClock();
+    const store = await create({ storage, clock });
+    const before = storage.loads;
+    for (let i = 0; i < 100; i += 1) store.verificationKey(`${i}`.padStart(43, 'x'));
+    await until(() => storage.loads === before + 1);
+    clock.advance(0.5);
+    store.verificationKey(SHAPED_LIKE_A_KID);
+    clock.advance(0.5);
+    store.verificationKey(SHAPED_LIKE_A_KID);
+    await until(() => storage.loads === before + 2);
+    clock.advance(60);
+    for (const kid of ['no-such-key', '../../etc/passwd', `${SHAPED_LIKE_A_KID}A`, ''])
+      store.verificationKey(kid);
+    await store.close();
+    expect(storage.loads).toBe(before + 2);
+  });
+
+  it('re-reads the storage periodically, for a rotation whose announcement never came', async () => {
+    const storage = new MemoryKeySetStorage();
+    const a = await create({ storage });
+    const b = await create({ storage, refreshInterval: 10 });
+    const fresh = await a.rotate();
+    await until(() => b.signingKey().kid === fresh.kid);
+  });
+
+  it('keeps signing with the keys it has when the storage fails or was emptied', async () => {
+    const storage = new SpyStorage();
+    const store = await create({ storage });
+    const kid = store.signingKey().kid;
+    storage.failing = true;
+    await expect(store.reload()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    storage.failing = false;
+    await storage.save([]);
+    await expect(store.reload()).rejects.toThrow('the stored key set has no signing key');
+    store.verificationKey(SHAPED_LIKE_A_KID);
+    await store.close();
+    expect(store.signingKey().kid).toBe(kid);
+  });
+
+  it('stops following announcements once closed', async () => {
+    const storage = new SpyStorage();
+    const bus = new InProcessKeySetBus();
+    const [a, b] = [await create({ storage, bus }), await create({ storage, bus })];
+    const old = b.signingKey().kid;
+    await b.close();
+    await a.rotate();
+    await a.close();
+    expect(b.signingKey().kid).toBe(old);
   });
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import { redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
 
+import type { KeySetChange } from '../keys/key-set.bus.js';
+import { RedisKeySetBus } from '../keys/redis-key-set.bus.js';
 import { RedisRateLimitStore } from '../rate-limit/redis-rate-limit.store.js';
 import type { Revocation } from '../revocation/revocation.js';
 import { RedisRevocationBus } from '../revocation/redis-revocation.bus.js';
@@ -91,6 +93,55 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
         );
         await valid;
         expect(received).toEqual([{ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }]);
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe('RedisKeySetBus', () => {
+    const KID = 'k'.repeat(43);
+
+    it('tells every process of the issuer, the announcing one included, and no other issuer', async () => {
+      const [a, b, other] = await Promise.all([
+        RedisKeySetBus.create(first, namespace),
+        RedisKeySetBus.create(second, namespace),
+        RedisKeySetBus.create(second, `${namespace}-other`),
+      ]);
+      try {
+        const heard: string[] = [];
+        other.bus.subscribe(() => heard.push('other'));
+        const received = (bus: RedisKeySetBus) =>
+          new Promise<KeySetChange>((resolve) => bus.subscribe(resolve));
+        const [atA, atB] = [received(a.bus), received(b.bus)];
+        await a.bus.publish({ kid: KID });
+        expect(await atA).toEqual({ kid: KID });
+        expect(await atB).toEqual({ kid: KID });
+        // Ours was published first: had the other issuer's subscriber heard it, it would have heard it before its own.
+        const after = received(other.bus);
+        await other.bus.publish({ kid: KID });
+        await after;
+        expect(heard).toEqual(['other']);
+      } finally {
+        await Promise.all([a.close(), b.close(), other.close()]);
+      }
+    });
+
+    it('ignores a malformed message or a kid not shaped like a thumbprint', async () => {
+      const { bus, close } = await RedisKeySetBus.create(second, namespace);
+      try {
+        const received: KeySetChange[] = [];
+        const valid = new Promise<void>((resolve) =>
+          bus.subscribe((change) => {
+            received.push(change);
+            resolve();
+          }),
+        );
+        for (const message of ['{"kid"', JSON.stringify({ kid: 42 }), JSON.stringify({ kid: '../x' })])
+          await first.publish(`ioauth:${namespace}:keys`, message);
+        await first.publish(`ioauth:${namespace}:keys`, JSON.stringify({ kid: KID, extra: 'ignored' }));
+        await valid;
+        expect(received).toEqual([{ kid: KID }]);
       } finally {
         await close();
       }

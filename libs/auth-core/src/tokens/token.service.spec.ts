@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { isAuthError } from '../auth.error.js';
+import { KeyStore } from '../keys/key-store.js';
 import { forge, NOW, refusal, setup } from '../testing/auth-core.setup.js';
 
 const grant = { sub: 'alice', sid: 'session-1', scope: ['chat:read', 'chat:write'], roles: ['member'] };
@@ -108,6 +109,29 @@ describe('TokenService', () => {
         message: 'token signing key is unknown',
       });
       expect(ctx.keys.toJwks().keys).toHaveLength(1);
+    });
+
+    it('refuses at once a token of a key another process rotated in, and accepts it after the reload it caused', async () => {
+      const other = await KeyStore.create({ config: ctx.config, clock: ctx.clock });
+      try {
+        const fresh = await other.rotate();
+        const token = forge(
+          { alg: 'ES256', typ: 'at+jwt', kid: fresh.kid },
+          ctx.tokens.issueAccessToken(grant).claims,
+          { alg: 'ES256', privateKey: fresh.privateKey },
+        );
+        // Synchronous: verification never waits on storage.
+        expect(() => ctx.tokens.verifyAccessToken(token)).toThrow(
+          expect.objectContaining({ code: 'token_invalid', message: 'token signing key is unknown' }),
+        );
+        const deadline = Date.now() + 2_000;
+        while (!ctx.keys.verificationKey(fresh.kid) && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(ctx.tokens.verifyAccessToken(token).sub).toBe('alice');
+        expect(ctx.keys.signingKey().kid).toBe(fresh.kid);
+      } finally {
+        await other.close();
+      }
     });
 
     it('keeps the retired key after a restart from the same data folder', async () => {

@@ -29,6 +29,12 @@ export const MIGRATIONS: readonly string[] = [
      spent_at timestamptz
    );
    create index ioauth_refresh_tokens_sid on ioauth_refresh_tokens (sid);`,
+  // The managed signing keys (private JWKs: secrets), one row shared by every process and the CLI.
+  `create table ioauth_key_set (
+     id smallint primary key check (id = 1),
+     keys jsonb not null,
+     updated_at timestamptz not null
+   );`,
 ];
 
 // Any constant works, as long as every ioauth process uses the same one.

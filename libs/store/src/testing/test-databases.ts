@@ -6,10 +6,17 @@ import { PgliteSqlClient } from '../sql/pglite.client.js';
 import { PostgresSqlClient } from '../sql/postgres.client.js';
 import type { SqlClient } from '../sql/sql-client.js';
 
+/** A fresh, empty database; `connect` opens another client on it, as a second process would. */
+export interface OpenTestDatabase {
+  client: SqlClient;
+  drop(): Promise<void>;
+  connect(): Promise<{ client: SqlClient; close(): Promise<void> }>;
+}
+
 /** A database a spec runs against, and how to get a fresh, empty one. */
 export interface TestDatabase {
   name: string;
-  open(): Promise<{ client: SqlClient; drop(): Promise<void> }>;
+  open(): Promise<OpenTestDatabase>;
 }
 
 /** The embedded database always; PostgreSQL when it answers (required under `CI=true`). */
@@ -19,7 +26,12 @@ export async function testDatabases(): Promise<TestDatabase[]> {
       name: 'PGlite',
       open: async () => {
         const client = await PgliteSqlClient.open('memory://');
-        return { client, drop: () => client.close() };
+        // PGlite is single-process: a "second process" shares the one client.
+        return {
+          client,
+          drop: () => client.close(),
+          connect: async () => ({ client, close: async () => undefined }),
+        };
       },
     },
   ];
@@ -34,6 +46,10 @@ export async function testDatabases(): Promise<TestDatabase[]> {
           drop: async () => {
             await client.query(`drop schema ${schema} cascade`);
             await client.close();
+          },
+          connect: async () => {
+            const other = await PostgresSqlClient.connect(TEST_POSTGRES_URL, { schema, maxConnections: 4 });
+            return { client: other, close: () => other.close() };
           },
         };
       },
