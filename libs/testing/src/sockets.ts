@@ -1,26 +1,26 @@
+import type { EventEmitter } from 'node:events';
+
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 import type { ConnectErrorData } from '@ioauth/contracts';
 
-/** Waits for one `event` on an emitter and resolves with its first argument; rejects after `timeoutMs`. */
+/** Waits for one `event` on a socket (or any emitter) and resolves with its first argument; rejects after `timeoutMs`. */
 export function waitFor<T = unknown>(
-  emitter: {
-    once(event: string, listener: (...args: never[]) => void): unknown;
-    off(event: string, listener: (...args: never[]) => void): unknown;
-  },
+  emitter: Socket | EventEmitter,
   event: string,
   timeoutMs = 5_000,
 ): Promise<T> {
+  const target = emitter as EventEmitter;
   return new Promise<T>((resolve, reject) => {
     const listener = (value: T) => {
       clearTimeout(timer);
       resolve(value);
     };
     const timer = setTimeout(() => {
-      emitter.off(event, listener as (...args: never[]) => void);
+      target.off(event, listener);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    emitter.once(event, listener as (...args: never[]) => void);
+    target.once(event, listener);
   });
 }
 
