@@ -37,6 +37,9 @@ export async function runHttpApp(
     // Every request body ioauth takes is a few hundred bytes; a bigger one is refused before it is parsed.
     app.useBodyParser('json', { limit: '16kb' });
     app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
+    // `request.ip`, which the per-IP login limit counts, is the peer address unless IOAUTH_TRUST_PROXY names the
+    // peer as a proxy allowed to set X-Forwarded-For (OWASP ASVS V2.2.1: a client must not pick its own address).
+    app.set('trust proxy', config.trustProxy);
     app.enableShutdownHooks();
     configure(app);
     await app.listen(config.port, '127.0.0.1');
