@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-
 import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
 
-import { failedStart, startServer, type ServerProcess } from './server-process.js';
+import { failedStart, runCli, startServer, type ServerProcess } from './server-process.js';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
 const withPostgres = await postgresAvailable();
@@ -245,24 +248,24 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
 (withPostgres && withRedis ? describe : describe.skip)('two processes over PostgreSQL and Redis', () => {
   const servers: ServerProcess[] = [];
   let dropDatabase: () => Promise<void>;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const database = await createTestDatabase();
     dropDatabase = database.drop;
-    // A cluster shares one signing key (configured), one database and one Redis.
-    const privateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-    const env = {
+    // One database and one Redis, and no configured key: the processes must agree on the generated one.
+    env = {
       IOAUTH_DEMO: 'true',
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
-      IOAUTH_JWT_PRIVATE_KEY: privateKey,
       IOAUTH_LOGIN_USER_LIMIT: '3',
-      // The issuer namespaces the Redis keys and channel: this run shares nothing with earlier ones.
+      // Every request comes from 127.0.0.1, and the rotation case logs in until it sees the new key.
+      IOAUTH_LOGIN_IP_LIMIT: '1000',
+      // The issuer namespaces the Redis keys and channels: this run shares nothing with earlier ones.
       IOAUTH_ISSUER: `https://e2e-${randomBytes(6).toString('hex')}.ioauth.test`,
     };
-    servers.push(await startServer(env), await startServer(env));
+    // Started together, so that both race to migrate the database and to save the first key.
+    servers.push(...(await Promise.all([startServer(env), startServer(env)])));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
@@ -271,22 +274,44 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
 
   const login = (server: ServerProcess, userPass: string) =>
     fetch(`${server.url}/auth/login`, { method: 'POST', headers: { authorization: basic(userPass) } });
+  const accessToken = async (server: ServerProcess) => {
+    const response = await login(server, 'alice:alice-password');
+    expect(response.status).toBe(200);
+    return ((await response.json()) as TokenResponse).access_token;
+  };
+  const kidOf = (token: string): unknown =>
+    JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()).kid;
+  const kidsOf = async (server: ServerProcess) =>
+    (
+      (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }
+    ).keys.map((key) => key.kid);
+  const me = (server: ServerProcess, token: string) =>
+    fetch(`${server.url}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('agrees on one generated signing key: the same JWKS, and a token from one verifies on the other', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const kids = await kidsOf(a);
+    expect(kids).toHaveLength(1);
+    expect(await kidsOf(b)).toEqual(kids);
+    const [fromA, fromB] = [await accessToken(a), await accessToken(b)];
+    expect([kidOf(fromA), kidOf(fromB)]).toEqual([kids[0], kids[0]]);
+    expect((await me(b, fromA)).status).toBe(200);
+    expect((await me(a, fromB)).status).toBe(200);
+  });
 
   it('refuses on one process an access token whose session was logged out on the other', async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
-    const tokens = (await (await login(a, 'alice:alice-password')).json()) as TokenResponse;
-    const me = () =>
-      fetch(`${b.url}/auth/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    expect((await me()).status).toBe(200);
+    const token = await accessToken(a);
+    expect((await me(b, token)).status).toBe(200);
     const logout = await fetch(`${a.url}/auth/logout`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.access_token}` },
+      headers: { authorization: `Bearer ${token}` },
     });
     expect(logout.status).toBe(204);
     // The revocation travels over Redis: poll on the event's effect, bounded, instead of sleeping.
     const deadline = Date.now() + 2_000;
-    let response = await me();
-    while (response.status === 200 && Date.now() < deadline) response = await me();
+    let response = await me(b, token);
+    while (response.status === 200 && Date.now() < deadline) response = await me(b, token);
     expect(response.status).toBe(401);
     expect(((await response.json()) as ErrorBody).code).toBe('token_revoked');
   });
@@ -298,6 +323,32 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
     expect((await login(a, 'bob:wrong')).status).toBe(401);
     expect((await login(b, 'bob:bob-password')).status).toBe(429);
   });
+
+  it('signs with the new key on every process after `keys rotate` from the CLI, and still accepts the old key', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const [oldKid] = await kidsOf(a);
+    const signedBefore = await accessToken(b);
+    const cliDataDir = await mkdtemp(join(tmpdir(), 'ioauth-e2e-cli-'));
+    try {
+      const rotated = await runCli(['keys', 'rotate'], { ...env, IOAUTH_DATA_DIR: cliDataDir });
+      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(/^signing with [\w-]{43}\n$/) });
+      const newKid = rotated.stdout.trim().split(' ').at(-1);
+      expect(newKid).not.toBe(oldKid);
+      // The rotation is announced over Redis: poll on its effect, bounded, instead of sleeping.
+      for (const server of [a, b]) {
+        const deadline = Date.now() + 5_000;
+        let kid = kidOf(await accessToken(server));
+        while (kid !== newKid && Date.now() < deadline) kid = kidOf(await accessToken(server));
+        expect(kid).toBe(newKid);
+      }
+      expect(await kidsOf(a)).toEqual([newKid, oldKid]);
+      expect(await kidsOf(b)).toEqual([newKid, oldKid]);
+      expect((await me(a, signedBefore)).status).toBe(200);
+      expect((await me(b, signedBefore)).status).toBe(200);
+    } finally {
+      await rm(cliDataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('npm run start:api (the HTTP API alone)', () => {

@@ -1,12 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { calculateJwkThumbprint, type JWK } from 'jose';
+
+import type { TokenResponse } from '@ioauth/contracts';
 
 import { runCli, startServer, type ServerProcess } from './server-process.js';
 
 // Each case starts processes (PGlite opens in seconds), far beyond Jest's default 5 s.
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
+const kidOf = (token: string): unknown =>
+  JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()).kid;
+const jwksKids = async (server: ServerProcess) =>
+  (
+    (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }
+  ).keys.map((key) => key.kid);
+const SIGNING_WITH = /^signing with ([\w-]{43})\n$/;
 
 describe('npm run ioauth (the CLI) on the embedded store', () => {
   let env: Record<string, string>;
@@ -87,6 +99,60 @@ describe('npm run ioauth (the CLI) on the embedded store', () => {
       expect((await runCli(['users', 'list'], env)).stdout).toBe(
         'carol\tscopes=chat:read,chat:write\troles= (disabled)\n',
       );
+    },
+    SLOW,
+  );
+
+  it(
+    'rotates the signing key in the database the server reads: it signs with the new key and still publishes the old',
+    async () => {
+      await server?.stop();
+      server = undefined;
+      expect((await runCli(['users', 'enable', 'carol'], env)).code).toBe(0);
+      const rotated = await runCli(['keys', 'rotate'], env);
+      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(SIGNING_WITH) });
+      const kid = SIGNING_WITH.exec(rotated.stdout)?.[1];
+      server = await startServer(env);
+      const kids = await jwksKids(server);
+      expect(kids).toHaveLength(2);
+      expect(kids[0]).toBe(kid);
+      const response = await login('carol:pa:ss:wörd');
+      expect(response.status).toBe(200);
+      expect(kidOf(((await response.json()) as TokenResponse).access_token)).toBe(kid);
+    },
+    SLOW,
+  );
+});
+
+describe('npm run ioauth (the CLI) on an install that kept its keys in keys.json', () => {
+  let env: Record<string, string>;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    env = { IOAUTH_DATA_DIR: await mkdtemp(join(tmpdir(), 'ioauth-cli-e2e-')), IOAUTH_DEMO: 'false' };
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await rm(env['IOAUTH_DATA_DIR'] as string, { recursive: true, force: true });
+  });
+
+  it(
+    'imports the key file into the database once: its key stays published, retired, after a rotation',
+    async () => {
+      // keys.json as earlier versions wrote it, next to no database yet.
+      const privateJwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({
+        format: 'jwk',
+      });
+      const { kty, crv, x, y } = privateJwk;
+      const legacyKid = await calculateJwkThumbprint({ kty, crv, x, y } as JWK);
+      await writeFile(
+        join(env['IOAUTH_DATA_DIR'] as string, 'keys.json'),
+        JSON.stringify({ keys: [{ kid: legacyKid, alg: 'ES256', privateJwk, createdAt: Date.now() }] }),
+        { mode: 0o600 },
+      );
+      const rotated = await runCli(['keys', 'rotate'], env);
+      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(SIGNING_WITH) });
+      server = await startServer(env);
+      expect(await jwksKids(server)).toEqual([SIGNING_WITH.exec(rotated.stdout)?.[1], legacyKid]);
     },
     SLOW,
   );
