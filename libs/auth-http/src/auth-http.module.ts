@@ -1,14 +1,5 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-
-import {
-  IOAUTH_CLOCK,
-  IOAUTH_CONFIG,
-  RevocationList,
-  type Clock,
-  type IoauthConfig,
-} from '@ioauth/auth-core';
-import { IOAUTH_SESSIONS, type SessionRepository } from '@ioauth/store';
 
 import { AuthService } from './auth.service.js';
 import { BasicAuthGuard } from './credentials/basic-auth.guard.js';
@@ -32,25 +23,4 @@ import { TrustProxyCheck } from './http/trust-proxy.check.js';
   providers: [AuthService, LoginRateLimit, BasicStrategy, BasicAuthGuard, JwtAuthGuard, TrustProxyCheck],
   exports: [AuthService, JwtAuthGuard, BasicAuthGuard],
 })
-export class AuthHttpModule implements OnModuleInit {
-  constructor(
-    private readonly revocations: RevocationList,
-    @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
-    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
-  ) {}
-
-  /** A process starting up learns the revocations that still matter from the store, not only from the bus. */
-  async onModuleInit(): Promise<void> {
-    const horizon = this.clock.now() - (this.config.accessTokenTtl + this.config.clockTolerance) * 1000;
-    for (const session of await this.sessions.revokedSince(new Date(horizon))) {
-      this.revocations.add({
-        kind: 'session',
-        sid: session.sid,
-        sub: session.sub,
-        reason: session.revokedReason ?? 'admin',
-        at: session.revokedAt?.getTime() ?? this.clock.now(),
-      });
-    }
-  }
-}
+export class AuthHttpModule {}

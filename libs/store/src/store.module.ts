@@ -11,6 +11,7 @@ import {
 
 import { SqlKeySetStorage } from './keys/sql-key-set.storage.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
+import { RevocationSeeder } from './sessions/revocation-seeder.js';
 import { SqlSessionRepository } from './sessions/sql-session.repository.js';
 import { migrate } from './sql/migrations.js';
 import { PgliteSqlClient } from './sql/pglite.client.js';
@@ -67,6 +68,7 @@ export async function openDatabase(
       inject: [IOAUTH_SQL, IOAUTH_CONFIG],
     },
     PasswordHasher,
+    RevocationSeeder,
   ],
   exports: [IOAUTH_SQL, IOAUTH_USERS, IOAUTH_SESSIONS, IOAUTH_KEY_SET_STORAGE, PasswordHasher],
 })
