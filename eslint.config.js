@@ -23,7 +23,7 @@ const depConstraints = [
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature', 'type:sdk'],
   },
   {
     sourceTag: 'type:e2e',

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'client',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};
