@@ -1,0 +1,84 @@
+import { IoauthError } from '../ioauth.error.js';
+import { fakeApi, FakeScheduler } from '../testing/fakes.js';
+import { SessionTokens } from './session-tokens.js';
+
+function session(answer?: Parameters<typeof fakeApi>[0]) {
+  const api = fakeApi(answer);
+  const scheduler = new FakeScheduler();
+  const tokens = new SessionTokens({ baseUrl: 'https://auth.example', fetch: api.fetch, scheduler });
+  return { api, scheduler, tokens };
+}
+
+describe('SessionTokens', () => {
+  it('logs in with HTTP Basic, UTF-8 encoded, colons in the password included', async () => {
+    const { api, tokens } = session();
+    await tokens.login('zoë', 'pa:ss');
+    const header = new Headers(api.requests[0]?.init.headers).get('authorization') ?? '';
+    expect(api.requests[0]?.path).toBe('/auth/login');
+    expect(Buffer.from(header.replace('Basic ', ''), 'base64').toString('utf8')).toBe('zoë:pa:ss');
+  });
+
+  it('returns the current token while it is fresh, and refreshes within 30 s of exp', async () => {
+    const { api, scheduler, tokens } = session();
+    await tokens.login('alice', 'pw');
+    expect(await tokens.accessToken()).toBe('access-1');
+    scheduler.time += (900 - 31) * 1000;
+    expect(await tokens.accessToken()).toBe('access-1');
+    scheduler.time += 2_000;
+    expect(await tokens.accessToken()).toBe('access-2');
+    expect(JSON.parse(String(api.requests[1]?.init.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'refresh-1',
+    });
+  });
+
+  it('shares one refresh between concurrent callers (a refresh token is single-use)', async () => {
+    const { api, tokens } = session();
+    await tokens.login('alice', 'pw');
+    const results = await Promise.all([tokens.refresh(), tokens.refresh(), tokens.refresh()]);
+    expect(results).toEqual(['access-2', 'access-2', 'access-2']);
+    expect(api.requests.filter((request) => request.path === '/auth/token')).toHaveLength(1);
+  });
+
+  it('ends the session when the server refuses the refresh token', async () => {
+    const { tokens } = session((path) =>
+      path === '/auth/token'
+        ? Response.json({ statusCode: 401, code: 'refresh_token_reused', message: 'reused' }, { status: 401 })
+        : undefined,
+    );
+    await tokens.login('alice', 'pw');
+    await expect(tokens.refresh()).rejects.toMatchObject({ code: 'refresh_token_reused', status: 401 });
+    expect(tokens.active).toBe(false);
+    await expect(tokens.accessToken()).rejects.toMatchObject({ code: 'token_missing' });
+  });
+
+  it('keeps the session through a network failure, to try again', async () => {
+    let down = true;
+    const { tokens } = session((path) => {
+      if (path === '/auth/token' && down) throw new TypeError('fetch failed');
+      return undefined;
+    });
+    await tokens.login('alice', 'pw');
+    const failure = await tokens.refresh().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(IoauthError);
+    expect(failure).toMatchObject({ code: 'service_unavailable' });
+    down = false;
+    expect(await tokens.refresh()).toBe('access-2');
+  });
+
+  it('reports a wrong password with the contract code', async () => {
+    const { tokens } = session(() =>
+      Response.json({ statusCode: 401, code: 'invalid_credentials', message: 'no' }, { status: 401 }),
+    );
+    await expect(tokens.login('alice', 'wrong')).rejects.toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('logs out on the server with the access token and forgets the tokens', async () => {
+    const { api, tokens } = session();
+    await tokens.login('alice', 'pw');
+    await tokens.logout();
+    expect(api.requests[1]?.path).toBe('/auth/logout');
+    expect(new Headers(api.requests[1]?.init.headers).get('authorization')).toBe('Bearer access-1');
+    expect(tokens.active).toBe(false);
+  });
+});
