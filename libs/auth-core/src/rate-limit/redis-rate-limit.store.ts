@@ -2,9 +2,19 @@ import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { RateLimitStore, WindowCount } from './rate-limit.store.js';
 
+// Scripts rather than MULTI/EXEC: as atomic, one command instead of five, and covered by the client's command
+// timeout and offline check, which node-redis 6 does not apply to MULTI (it would wait out a Redis outage).
+const INCREMENT = `local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return {count, redis.call('PTTL', KEYS[1])}`;
+const PEEK = `local count = redis.call('GET', KEYS[1])
+if not count then return false end
+return {tonumber(count), redis.call('PTTL', KEYS[1])}`;
+
 /**
  * Rate-limit counters in Redis, shared by every process: INCR, with the window's expiry set by the first hit.
- * Keys live under `ioauth:<namespace>:rate:`, so deployments sharing one Redis keep apart.
+ * Keys live under `ioauth:<namespace>:rate:`, so deployments sharing one Redis keep apart. While Redis is down,
+ * every operation rejects at once (see `connectRedis`).
  */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly prefix: string;
@@ -18,23 +28,17 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const [count, , ttl] = (await this.redis
-      .multi()
-      .incr(this.prefix + key)
-      .pExpire(this.prefix + key, windowMs, 'NX')
-      .pTTL(this.prefix + key)
-      .exec()) as unknown as [number, number, number];
+    const [count, ttl] = (await this.redis.eval(INCREMENT, {
+      keys: [this.prefix + key],
+      arguments: [String(windowMs)],
+    })) as [number, number];
     return { count, resetAt: this.clock.now() + Math.max(ttl, 0) };
   }
 
   async peek(key: string): Promise<WindowCount | undefined> {
-    const [count, ttl] = (await this.redis
-      .multi()
-      .get(this.prefix + key)
-      .pTTL(this.prefix + key)
-      .exec()) as unknown as [string | null, number];
-    if (count === null || ttl <= 0) return undefined;
-    return { count: Number(count), resetAt: this.clock.now() + ttl };
+    const reply = (await this.redis.eval(PEEK, { keys: [this.prefix + key] })) as [number, number] | null;
+    if (reply === null || reply[1] <= 0) return undefined;
+    return { count: reply[0], resetAt: this.clock.now() + reply[1] };
   }
 
   async reset(key: string): Promise<void> {

@@ -1,9 +1,26 @@
 import { Logger } from '@nestjs/common';
 import { createClient } from 'redis';
 
-const createRedis = (url: string) => createClient({ url, socket: { connectTimeout: 5_000 } });
+/** How long a command may wait for its reply from a connected server (node-redis's default is 5 s). */
+const COMMAND_TIMEOUT_MS = 2_000;
 
-/** A connected node-redis client. */
+const createRedis = (url: string) =>
+  createClient({
+    url,
+    socket: { connectTimeout: 5_000 },
+    // node-redis keeps the commands issued while it reconnects in an offline queue and sends them once Redis is
+    // back, so a login would wait on an outage for as long as it lasts. Failing at once lets every caller answer
+    // 503 `service_unavailable` (rate limits and revocations fail closed) while the client keeps reconnecting.
+    disableOfflineQueue: true,
+    // And a server that is connected but stops answering fails each command within a bounded time.
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+  });
+
+/**
+ * A connected node-redis client. While the connection is down its commands fail at once, and a command with no
+ * reply fails after 2 s; `multi()` is covered by neither in node-redis 6 (it queues until a reconnect), so use
+ * single commands or scripts on paths that must answer during an outage.
+ */
 export type RedisClient = ReturnType<typeof createRedis>;
 
 const logger = new Logger('Redis');
