@@ -19,7 +19,14 @@ const depConstraints = [
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
   {
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature', 'type:sdk'],
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:core',
+      'type:data',
+      'type:feature',
+      'type:sdk',
+      'type:testing',
+    ],
   },
   {
     sourceTag: 'type:app',
@@ -78,7 +85,10 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@ioauth/testing', message: 'The testing kit is for specs and e2e suites only.' }],
+          paths: [
+            { name: '@ioauth/testing', message: 'The testing kit is for specs and e2e suites only.' },
+            { name: '@ioauth/test-support', message: 'Test support is for specs and e2e suites only.' },
+          ],
         },
       ],
     },

@@ -1,41 +1,21 @@
-import { createSecretKey, randomUUID } from 'node:crypto';
-
-import { calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 
 import type { TokenResponse } from '@ioauth/contracts';
+import { tokenMinter } from '@ioauth/testing';
 
 /** The HS256 secret the e2e servers sign with, so that tests can mint tokens with any claims. */
 export const SECRET = 'gateway-e2e-secret-that-is-long-enough-for-hs256';
-const key = createSecretKey(Buffer.from(SECRET, 'utf8'));
-const kid = await calculateJwkThumbprint({
-  kty: 'oct',
-  k: Buffer.from(SECRET, 'utf8').toString('base64url'),
-});
+const minter = tokenMinter({ secret: SECRET });
 
 /** Seconds since the epoch. */
 export const now = () => Math.floor(Date.now() / 1000);
 
-/** Mints an ioauth access token as the server would, with the claims overridden. */
+/** Mints an access token for the e2e servers: alice with the chat scopes, unless the claims say otherwise. */
 export function mint(
   claims: JWTPayload & Record<string, unknown> = {},
   header: Record<string, unknown> = {},
 ) {
-  const iat = now();
-  return new SignJWT({
-    iss: 'ioauth',
-    aud: 'ioauth',
-    sub: 'alice',
-    iat,
-    nbf: iat,
-    exp: iat + 300,
-    jti: randomUUID(),
-    sid: randomUUID(),
-    scope: 'chat:read chat:write',
-    roles: [],
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid, ...header })
-    .sign(key);
+  return minter({ sub: 'alice', scope: 'chat:read chat:write', claims, header });
 }
 
 const basic = (user: string, password: string) =>

@@ -10,7 +10,7 @@ import { io, type Socket } from 'socket.io-client';
 
 import { AuthCoreModule, IOAUTH_REVOCATION_BUS, TokenService, type RevocationBus } from '@ioauth/auth-core';
 import type { WhoAmI } from '@ioauth/contracts';
-import { connectSocket, refusedConnect, waitFor } from '@ioauth/testing';
+import { connectSocket, refusedConnect, waitFor } from '@ioauth/test-support';
 
 import { IoauthIoAdapter } from './adapter/ioauth-io.adapter.js';
 import { wsIdentity } from './identity/ws-identity.js';

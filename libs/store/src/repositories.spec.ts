@@ -1,4 +1,4 @@
-import { TEST_POSTGRES_URL } from '@ioauth/testing';
+import { TEST_POSTGRES_URL } from '@ioauth/test-support';
 
 import { PostgresSqlClient } from './sql/postgres.client.js';
 import { migrate, MIGRATIONS } from './sql/migrations.js';

@@ -1,4 +1,17 @@
-export { createTestDatabase, postgresAvailable, TEST_POSTGRES_URL } from './postgres.js';
-export { redisAvailable, TEST_REDIS_URL } from './redis.js';
-export { failedStart, runCli, startServer, type ServerProcess } from './server-process.js';
-export { connectSocket, refusedConnect, testSocketOptions, waitFor } from './sockets.js';
+export {
+  connectSocket,
+  createTestDatabase,
+  failedStart,
+  postgresAvailable,
+  redisAvailable,
+  refusedConnect,
+  runCli,
+  startServer,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+  testSocketOptions,
+  waitFor,
+  type ServerProcess,
+} from '@ioauth/test-support';
+export { startTestApp, type TestApp } from './test-app.js';
+export { TEST_SECRET, tokenMinter, type MintOptions } from './tokens.js';

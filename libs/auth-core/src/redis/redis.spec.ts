@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
+import { redisAvailable, TEST_REDIS_URL } from '@ioauth/test-support';
 
 import type { KeySetChange } from '../keys/key-set.bus.js';
 import { RedisKeySetBus } from '../keys/redis-key-set.bus.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { postgresAvailable, TEST_POSTGRES_URL } from '@ioauth/testing';
+import { postgresAvailable, TEST_POSTGRES_URL } from '@ioauth/test-support';
 
 import { PgliteSqlClient } from '../sql/pglite.client.js';
 import { PostgresSqlClient } from '../sql/postgres.client.js';
