@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 
+import { IoauthSocket, SessionTokens, type ConnectionState } from '@ioauth/client';
 import type { WhoAmI } from '@ioauth/contracts';
 import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/testing';
 
@@ -106,4 +107,32 @@ describe('live token lifecycle', () => {
     });
     expect(await closed).toBe('io server disconnect');
   });
+
+  it(
+    'keeps an @ioauth/client socket connected through two token lifetimes without the app doing anything',
+    async () => {
+      const tokens = new SessionTokens({ baseUrl: server.url });
+      await tokens.login('alice', 'alice-password');
+      const client = new IoauthSocket({ url: `${server.url}/`, tokens });
+      const states: ConnectionState[] = [];
+      client.on('state', (state) => states.push(state));
+      const refreshes: number[] = [];
+      const twice = new Promise<void>((resolve) =>
+        client.on('refreshed', ({ exp }) => {
+          refreshes.push(exp);
+          if (refreshes.length === 2) resolve();
+        }),
+      );
+      client.connect();
+      try {
+        await twice;
+        expect(states).toEqual(['connecting', 'connected']);
+        expect(refreshes[1]).toBeGreaterThan(refreshes[0] ?? 0);
+        expect(((await client.socket.emitWithAck('whoami')) as WhoAmI).exp).toBe(refreshes[1]);
+      } finally {
+        client.close();
+      }
+    },
+    SLOW,
+  );
 });
