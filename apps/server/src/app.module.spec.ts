@@ -25,7 +25,7 @@ describe('server app', () => {
     app.useWebSocketAdapter(new IoauthIoAdapter(app));
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
