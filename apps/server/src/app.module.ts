@@ -8,11 +8,12 @@ import { WsAuthModule } from '@ioauth/gateway';
 import { ObservabilityModule } from '@ioauth/observability';
 import { StoreModule } from '@ioauth/store';
 
+import { DemoPageModule } from './demo-page.module.js';
 import { DemoUsersSeeder } from './demo-users.seeder.js';
 
 /**
- * The all-in-one process of `npm start`: HTTP API and socket.io gateway with the demo namespaces; a composition
- * root, with the logic in the libraries.
+ * The all-in-one process of `npm start`: HTTP API, socket.io gateway with the demo namespaces, and the demo page; a
+ * composition root, with the logic in the libraries.
  */
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         AuthHttpModule,
         WsAuthModule.forRoot({ namespaces: DEMO_NAMESPACES }),
         DemoGatewaysModule,
+        DemoPageModule.forRoot(),
       ],
       // Contract error bodies everywhere: unknown routes, body-parser refusals, readiness.
       providers: [DemoUsersSeeder, { provide: APP_FILTER, useClass: ErrorBodyFilter }],

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'demo-web',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

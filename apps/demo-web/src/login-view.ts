@@ -1,0 +1,61 @@
+import { byId } from './dom.js';
+
+/** The login form: collects the credentials, says why a login failed or why the last session ended. */
+export class LoginView {
+  private readonly section = byId('login-view', HTMLElement);
+  private readonly heading = byId('login-heading', HTMLHeadingElement);
+  private readonly form = byId('login-form', HTMLFormElement);
+  private readonly username = byId('username', HTMLInputElement);
+  private readonly password = byId('password', HTMLInputElement);
+  private readonly submit = byId('login-submit', HTMLButtonElement);
+  private readonly error = byId('login-error', HTMLParagraphElement);
+  private readonly notice = byId('login-notice', HTMLParagraphElement);
+
+  /** Calls `login` on submit, which resolves to the error to show, or undefined once logged in. */
+  onSubmit(login: (username: string, password: string) => Promise<string | undefined>): void {
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const username = this.username.value.trim();
+      const password = this.password.value;
+      if (username === '' || password === '') {
+        this.showError('Enter a username and a password.', username === '' ? this.username : this.password);
+        return;
+      }
+      this.error.textContent = '';
+      this.notice.textContent = '';
+      this.setBusy(true);
+      void login(username, password)
+        .then((error) => {
+          if (error !== undefined) this.showError(error);
+        })
+        .finally(() => this.setBusy(false));
+    });
+  }
+
+  /** Shows the form again, with why the last session ended. */
+  show(notice = ''): void {
+    this.password.value = '';
+    this.notice.textContent = notice;
+    this.section.hidden = false;
+    // Focus follows the view change, so that keyboard and screen-reader users land on the form.
+    this.heading.focus();
+  }
+
+  hide(): void {
+    this.password.value = '';
+    this.error.textContent = '';
+    this.section.hidden = true;
+  }
+
+  // The alert announces the error; focus goes where the user has to act.
+  private showError(text: string, field = this.password): void {
+    this.error.textContent = text;
+    field.focus();
+    field.select();
+  }
+
+  private setBusy(busy: boolean): void {
+    this.submit.disabled = busy;
+    this.form.setAttribute('aria-busy', String(busy));
+  }
+}

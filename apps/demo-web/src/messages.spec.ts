@@ -1,0 +1,33 @@
+import { IoauthError } from '@ioauth/client';
+
+import { loginErrorText, sendErrorText, signedOutText } from './messages.js';
+
+describe('what the demo page says', () => {
+  it.each([
+    ['invalid_credentials', 401, 'Wrong username or password.'],
+    ['rate_limited', 429, 'Too many login attempts: wait a minute, then try again.'],
+    ['service_unavailable', undefined, 'The server cannot be reached: try again in a moment.'],
+    ['invalid_request', 400, 'Login failed: bad header (invalid_request).'],
+  ] as const)('after a login refused with %s', (code, status, text) => {
+    expect(loginErrorText(new IoauthError(code, 'bad header', status))).toBe(text);
+  });
+
+  it.each([
+    ['token_revoked', 'Signed out: the session was revoked (token_revoked).'],
+    [
+      'refresh_token_reused',
+      'Signed out: the refresh token was used twice, so the session was revoked (refresh_token_reused).',
+    ],
+    ['unavailable', 'Signed out: server says no (unavailable).'],
+  ] as const)('when the socket reports unauthorized with %s', (code, text) => {
+    expect(signedOutText(new IoauthError(code, 'server says no'))).toBe(text);
+  });
+
+  it('names the missing scope when chat:send is forbidden', () => {
+    const forbidden = { code: 'forbidden', message: 'the token lacks a required scope or role' } as const;
+    expect(sendErrorText(forbidden, ['chat:read'])).toBe('forbidden: you cannot send (missing chat:write)');
+    expect(sendErrorText(forbidden, ['chat:read', 'chat:write'])).toBe(
+      'forbidden: the token lacks a required scope or role',
+    );
+  });
+});
