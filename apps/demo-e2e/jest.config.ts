@@ -1,0 +1,5 @@
+export default {
+  displayName: 'demo-e2e',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

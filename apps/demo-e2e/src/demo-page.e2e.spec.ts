@@ -1,0 +1,181 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Browser, BrowserContext } from 'playwright-core';
+
+import { startServer, type ServerProcess } from '@ioauth/testing';
+
+import { browserAvailable, buildDemoPage, freePort, launchBrowser } from './browser.js';
+import { DemoPage } from './demo-page.js';
+
+const SLOW = 60_000;
+// A server process takes seconds to start, and much longer while every other suite runs beside this one.
+const START = 120_000;
+const TTL = 5;
+
+// The demo page of `npm start` in Debian's chromium, against a real server process with 5-second access tokens,
+// so that every case runs while the page refreshes its token in-band every few seconds. The last case restarts
+// the process in place: same port, same data folder.
+(browserAvailable() ? describe : describe.skip)(`demo page in a browser, on ${TTL}-second tokens`, () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  let serverEnv: Record<string, string>;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+  const pages: DemoPage[] = [];
+
+  beforeAll(async () => {
+    buildDemoPage();
+    dataDir = await mkdtemp(join(tmpdir(), 'ioauth-demo-e2e-'));
+    serverEnv = {
+      PORT: String(await freePort()),
+      IOAUTH_DATA_DIR: dataDir,
+      IOAUTH_ACCESS_TOKEN_TTL: String(TTL),
+      IOAUTH_LOGIN_IP_LIMIT: '1000',
+    };
+    [browser, server] = await Promise.all([launchBrowser(), startServer(serverEnv)]);
+  }, START);
+  afterEach(async () => {
+    const errors = pages.splice(0).flatMap((page) => page.errors);
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), server?.stop()]);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** A page in a browser context of its own: its own user, as in another browser. */
+  const open = async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await DemoPage.open(context, server.url);
+    pages.push(page);
+    return page;
+  };
+
+  it('is served at / with a strict Content-Security-Policy, and leaves unknown API routes to the API', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    for (const path of ['/auth/nope', '/health/nope', '/.well-known/nope', '/metrics', '/nope']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect([path, response.status, await response.json()]).toEqual([
+        path,
+        404,
+        expect.objectContaining({ code: 'invalid_request' }),
+      ]);
+    }
+    expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+  });
+
+  it('says "Wrong username or password" and keeps the form', async () => {
+    const page = await open();
+    expect(await page.submitLogin('alice', 'not-her-password')).toBe(401);
+    await page.loginError.filter({ hasText: 'Wrong username or password.' }).waitFor();
+    expect(await page.sessionView.isHidden()).toBe(true);
+    await page.screenshot('login-error');
+  });
+
+  it(
+    'lets alice chat with bob, who reads her and is told why he cannot send, then logs out',
+    async () => {
+      const [alice, bob] = await Promise.all([open(), open()]);
+      await Promise.all([alice.login('alice'), bob.login('bob')]);
+      expect(await alice.welcome.textContent()).toBe('Welcome alice!');
+      expect(await alice.focused()).toBe('welcome');
+
+      await alice.send('hello bob');
+      await Promise.all([alice.waitForMessage('hello bob'), bob.waitForMessage('hello bob')]);
+      expect(await bob.messages.first().getAttribute('data-from')).toBe('alice');
+      await alice.screenshot('chat-alice');
+
+      await bob.send('hi alice');
+      await bob.chatError.filter({ hasText: 'forbidden: you cannot send (missing chat:write)' }).waitFor();
+      await bob.screenshot('chat-bob-forbidden');
+      // Broadcasts arrive in order: had bob's message gone out, it would come before alice's next one.
+      await alice.send('still there?');
+      await bob.waitForMessage('still there?');
+      expect(await alice.messages.allTextContents()).toHaveLength(2);
+      expect(await bob.messages.allTextContents()).toHaveLength(2);
+
+      await bob.page.getByRole('button', { name: 'Log out' }).click();
+      await bob.loginNotice.filter({ hasText: 'You are logged out.' }).waitFor();
+      expect(await bob.sessionView.isHidden()).toBe(true);
+      expect(await bob.state.getAttribute('data-state')).toBe('closed');
+      expect(await bob.focused()).toBe('login-heading');
+      await bob.screenshot('logged-out');
+    },
+    SLOW,
+  );
+
+  it(
+    'shows why when the session is logged out elsewhere (token_revoked), and returns to the login form',
+    async () => {
+      const page = await open();
+      await page.login('alice');
+      // Another tab or device of the same session logs out; the test plays it with the session's access token.
+      const logout = await fetch(`${server.url}/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await page.accessToken()}` },
+      });
+      expect(logout.status).toBe(204);
+      await page.loginNotice
+        .filter({ hasText: 'Signed out: the session was revoked (token_revoked).' })
+        .waitFor();
+      expect(await page.state.getAttribute('data-state')).toBe('unauthorized');
+      expect(await page.sessionView.isHidden()).toBe(true);
+      expect(await page.loginView.isVisible()).toBe(true);
+      expect(await page.focused()).toBe('login-heading');
+      await page.screenshot('logged-out-elsewhere');
+    },
+    SLOW,
+  );
+
+  it(
+    'stays connected for 20 s, the token refreshed in-band',
+    async () => {
+      const page = await open();
+      await page.login('alice');
+      const firstExp = await page.numberOf(page.remaining, 'exp');
+      // The observation window is the behaviour under test: four lifetimes of the first token.
+      await sleep(20_000);
+      expect(await page.numberOf(page.refreshStatus, 'count')).toBeGreaterThanOrEqual(3);
+      expect(await page.state.getAttribute('data-state')).toBe('connected');
+      expect(await page.numberOf(page.state, 'connects')).toBe(1);
+      expect(await page.numberOf(page.state, 'disconnects')).toBe(0);
+      expect(await page.numberOf(page.remaining, 'exp')).toBeGreaterThan(firstExp + 10_000);
+      expect(await page.refreshStatus.textContent()).toMatch(
+        /^refreshed \d+ times, last at [\d:]{8}, new exp/,
+      );
+      await page.screenshot('refreshed-connected');
+    },
+    SLOW,
+  );
+
+  it('reconnects by itself with a fresh token after the server restarts on the same port, and shows no error', async () => {
+    const page = await open();
+    await page.login('alice');
+    await server.stop();
+    await page.waitForState('reconnecting');
+    await page.screenshot('restart-reconnecting');
+    // The token expires while the server is down: the page must get a new one to reconnect.
+    await page.page.locator('[data-testid="token-remaining"][data-expired="true"]').waitFor();
+    const staleExp = await page.numberOf(page.remaining, 'exp');
+
+    server = await startServer(serverEnv);
+    // The page's backoff (1 s doubling, up to 5 s, with jitter) decides when it tries again.
+    await page.waitForState('connected', { connects: 2, timeout: 20_000 });
+    expect(await page.numberOf(page.remaining, 'exp')).toBeGreaterThan(staleExp);
+    expect(await page.numberOf(page.state, 'disconnects')).toBe(1);
+    expect(await page.loginNotice.textContent()).toBe('');
+    await page.send('back after the restart');
+    await page.waitForMessage('back after the restart');
+    expect(await page.chatError.textContent()).toBe('');
+    await page.screenshot('restart-reconnected');
+  }, 90_000);
+});
