@@ -127,8 +127,9 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
     this.socket.connect();
   }
 
-  /** Disconnects for good. */
+  /** Disconnects for good; after `unauthorized` the state stays `unauthorized`, which says why. */
   close(): void {
+    if (this.current === 'unauthorized') return;
     this.stop('closed');
   }
 

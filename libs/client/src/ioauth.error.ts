@@ -8,6 +8,8 @@ export class IoauthError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly status?: number,
+    /** Seconds to wait before trying again, from `Retry-After` on a 429. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'IoauthError';
@@ -22,8 +24,14 @@ export class IoauthError extends Error {
       body = undefined;
     }
     const { code, message } = (body ?? {}) as { code?: unknown; message?: unknown };
+    const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     if (isErrorCode(code))
-      return new IoauthError(code, typeof message === 'string' ? message : code, response.status);
+      return new IoauthError(
+        code,
+        typeof message === 'string' ? message : code,
+        response.status,
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
     return new IoauthError(
       response.status >= 500 ? 'service_unavailable' : 'invalid_request',
       `the server answered ${response.status}`,

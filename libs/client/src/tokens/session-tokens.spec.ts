@@ -81,4 +81,31 @@ describe('SessionTokens', () => {
     expect(new Headers(api.requests[1]?.init.headers).get('authorization')).toBe('Bearer access-1');
     expect(tokens.active).toBe(false);
   });
+
+  it('fetches without credentials, so a 401 Basic challenge cannot open the browser’s login dialog', async () => {
+    const { api, tokens } = session();
+    await tokens.login('alice', 'pw');
+    expect(api.requests[0]?.init.credentials).toBe('omit');
+  });
+
+  it('reports Retry-After of a rate-limited login', async () => {
+    const { tokens } = session(() =>
+      Response.json(
+        { statusCode: 429, code: 'rate_limited', message: 'later' },
+        { status: 429, headers: { 'retry-after': '42' } },
+      ),
+    );
+    await expect(tokens.login('alice', 'pw')).rejects.toMatchObject({ code: 'rate_limited', retryAfter: 42 });
+  });
+
+  it('tells listeners when the tokens change, and forgets them on clear()', async () => {
+    const { scheduler, tokens } = session();
+    const changes: (number | undefined)[] = [];
+    tokens.on('change', (expiresAt) => changes.push(expiresAt));
+    await tokens.login('alice', 'pw');
+    await tokens.refresh();
+    tokens.clear();
+    expect(changes).toEqual([scheduler.time + 900_000, scheduler.time + 900_000, undefined]);
+    expect(tokens.active).toBe(false);
+  });
 });

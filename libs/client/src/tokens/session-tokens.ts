@@ -1,6 +1,7 @@
 import type { TokenResponse } from '@ioauth/contracts';
 
 import { realScheduler, type Scheduler } from '../clock.js';
+import { TypedEmitter } from '../emitter.js';
 import { IoauthError } from '../ioauth.error.js';
 import { basicAuthorization } from './basic.js';
 import type { TokenSource } from './token-source.js';
@@ -20,13 +21,17 @@ export interface SessionTokensOptions {
  * in storage a script injection could read), refreshes with the refresh grant before expiry, shares one refresh
  * between concurrent callers, and logs out.
  */
-export class SessionTokens implements TokenSource {
+export class SessionTokens
+  extends TypedEmitter<{ change: (expiresAt: number | undefined) => void }>
+  implements TokenSource
+{
   private current: { access: string; refresh: string; expiresAt: number; lifetime: number } | undefined;
   private pending: Promise<string> | undefined;
   private readonly fetch: typeof fetch;
   private readonly scheduler: Scheduler;
 
   constructor(private readonly options: SessionTokensOptions) {
+    super();
     this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.scheduler = options.scheduler ?? realScheduler;
   }
@@ -61,7 +66,15 @@ export class SessionTokens implements TokenSource {
       expiresAt: this.scheduler.now() + tokens.expires_in * 1000,
       lifetime: tokens.expires_in * 1000,
     };
+    this.emit('change', this.current.expiresAt);
     return tokens;
+  }
+
+  /** Forgets the tokens locally, as after `unauthorized`, without telling the server. */
+  clear(): void {
+    if (!this.current) return;
+    this.current = undefined;
+    this.emit('change', undefined);
   }
 
   /**
@@ -90,7 +103,7 @@ export class SessionTokens implements TokenSource {
   /** Ends the session on the server (its live sockets close everywhere) and forgets the tokens. */
   async logout(): Promise<void> {
     const current = this.current;
-    this.current = undefined;
+    this.clear();
     if (!current) return;
     await this.request('/auth/logout', {
       method: 'POST',
@@ -119,7 +132,12 @@ export class SessionTokens implements TokenSource {
   private async request(path: string, init: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await this.fetch(new URL(path, this.options.baseUrl).toString(), init);
+      // Tokens travel in headers, never cookies; and without credentials a 401's `WWW-Authenticate: Basic` cannot
+      // make the browser open its own login dialog over the page.
+      response = await this.fetch(new URL(path, this.options.baseUrl).toString(), {
+        ...init,
+        credentials: 'omit',
+      });
     } catch {
       throw new IoauthError('service_unavailable', 'the server cannot be reached');
     }
