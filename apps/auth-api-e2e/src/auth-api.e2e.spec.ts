@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
-import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL } from '@ioauth/testing';
-
-import { failedStart, runCli, startServer, type ServerProcess } from './server-process.js';
+import {
+  createTestDatabase,
+  postgresAvailable,
+  redisAvailable,
+  TEST_REDIS_URL,
+  failedStart,
+  runCli,
+  startServer,
+  type ServerProcess,
+} from '@ioauth/testing';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
 const withPostgres = await postgresAvailable();

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@ioauth/contracts';
 
-import { startServer, type ServerProcess } from './server-process.js';
+import { startServer, type ServerProcess } from '@ioauth/testing';
 
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
