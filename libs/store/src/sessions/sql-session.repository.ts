@@ -23,18 +23,25 @@ const toSession = (row: SessionRow): Session => ({
 export class SqlSessionRepository implements SessionRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  createSession(input: { sid: string; sub: string; refreshTokenHash: string; now: Date; expiresAt: Date }) {
-    return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<SessionRow>(
-        `insert into ioauth_sessions (sid, sub, created_at, expires_at) values ($1, $2, $3, $4) returning *`,
-        [input.sid, input.sub, input.now, input.expiresAt],
-      );
-      await tx.query(
-        `insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at) values ($1, $2, $3, $4)`,
-        [input.refreshTokenHash, input.sid, input.now, input.expiresAt],
-      );
-      return toSession(row as SessionRow);
-    });
+  async createSession(input: {
+    sid: string;
+    sub: string;
+    refreshTokenHash: string;
+    now: Date;
+    expiresAt: Date;
+  }): Promise<Session> {
+    // One statement rather than a transaction of two inserts: as atomic (a statement is its own transaction, and
+    // the refresh token's foreign key is checked at its end), but one round trip to PostgreSQL instead of four and
+    // three fewer statements through the embedded database, which runs on the login path (bench/login.bench.ts).
+    await this.sql.query(
+      `with session as (
+         insert into ioauth_sessions (sid, sub, created_at, expires_at) values ($1, $2, $3, $4) returning sid
+       )
+       insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at)
+       select $5, sid, $3, $4 from session`,
+      [input.sid, input.sub, input.now, input.expiresAt, input.refreshTokenHash],
+    );
+    return { sid: input.sid, sub: input.sub, createdAt: input.now, expiresAt: input.expiresAt };
   }
 
   rotateRefreshToken(input: {

@@ -1,6 +1,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
 import { lockEmbeddedDatabase } from './embedded-lock.js';
+import { PgliteStatements } from './pglite-statements.js';
 import type { SqlClient } from './sql-client.js';
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
@@ -28,11 +29,24 @@ class PgliteTransaction extends PgliteQueries implements SqlClient {
  * memory). One process at a time may open a folder.
  */
 export class PgliteSqlClient extends PgliteQueries implements SqlClient {
+  private readonly statements: PgliteStatements;
+
   private constructor(
     private readonly db: PGlite,
     private readonly unlock: () => Promise<void>,
   ) {
     super(db);
+    this.statements = new PgliteStatements(db);
+  }
+
+  /** Runs one statement as a prepared statement (see `PgliteStatements`), outside any transaction. */
+  override async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    if (!this.statements.accepts(text)) return super.query<Row>(text, params);
+    // The locks of PGlite.query, in its order: never inside another caller's open transaction, never during
+    // another statement.
+    return this.db._runExclusiveTransaction(() =>
+      this.db._runExclusiveQuery(() => this.statements.run<Row>(text, params)),
+    );
   }
 
   /**
