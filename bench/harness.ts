@@ -9,8 +9,15 @@ export interface BenchResult {
   unit: string;
   /** The baseline's value, measured in the same run. */
   baseline: number;
-  /** value / baseline: above 1 is faster for throughput. */
+  /**
+   * value / baseline: above 1 is faster for throughput, and costlier for a cost (CPU, bytes, time per operation). The
+   * gateway figures give the median of the per-run ratios instead (gateway.bench.ts `compare`).
+   */
   ratio: number;
+  /** The bound the ratio is held to, such as `≤ 1.10`, when the issue sets one. */
+  target?: string;
+  /** Whether the ratio is within `target`. */
+  met?: boolean;
 }
 
 /** How long each timed slice runs, and how many slices each mode gets. */
@@ -75,9 +82,39 @@ class ModeWorker {
   }
 }
 
-function median(values: number[]): number {
+/** The middle value of a sample (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** The value below which `p` percent of a sample lies (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+  const rank = p === 50 ? Math.floor(sorted.length / 2) : Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+/**
+ * Measures every mode `runs` times, one mode at a time, in an order that rotates each run so that no mode always
+ * follows the same one, after a warm-up round (run -1) whose figures are dropped, unless `warmUp` is false. For
+ * benches whose modes are measured from outside their processes (gateway.bench.ts), where `throughput` measures
+ * inside them.
+ */
+export async function interleaved<T>(
+  modes: readonly string[],
+  runs: number,
+  measure: (mode: string, run: number) => Promise<T>,
+  { warmUp = true }: { warmUp?: boolean } = {},
+): Promise<Map<string, T[]>> {
+  const samples = new Map(modes.map((mode) => [mode, [] as T[]]));
+  if (warmUp) for (const mode of modes) await measure(mode, -1);
+  for (let run = 0; run < runs; run += 1) {
+    for (let i = 0; i < modes.length; i += 1) {
+      const mode = modes[(run + i) % modes.length] as string;
+      samples.get(mode)?.push(await measure(mode, run));
+    }
+  }
+  return samples;
 }
 
 /**

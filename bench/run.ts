@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { GATEWAY_PLAN, gatewayBench, QUICK_GATEWAY_PLAN } from './gateway.bench.js';
 import { DEFAULT_PLAN, machine, type BenchResult } from './harness.js';
 import { loginBench } from './login.bench.js';
 import { tokenBench } from './token.bench.js';
@@ -16,11 +17,25 @@ async function versionOf(name: string): Promise<string> {
 }
 
 // `npm run bench -- --quick` runs short slices, to check the harness rather than to measure.
-const plan = process.argv.includes('--quick') ? { sliceMs: 50, runs: 3 } : DEFAULT_PLAN;
-const results: BenchResult[] = [...(await tokenBench(plan)), ...(await loginBench(plan))];
+const quick = process.argv.includes('--quick');
+const plan = quick ? { sliceMs: 50, runs: 3 } : DEFAULT_PLAN;
+const gatewayPlan = quick ? QUICK_GATEWAY_PLAN : GATEWAY_PLAN;
+const results: BenchResult[] = [
+  ...(await tokenBench(plan)),
+  ...(await loginBench(plan)),
+  ...(await gatewayBench(gatewayPlan)),
+];
 
 console.table(
-  results.map(({ name, value, unit, baseline, ratio }) => ({ name, value, baseline, unit, ratio })),
+  results.map(({ name, value, unit, baseline, ratio, target, met }) => ({
+    name,
+    value,
+    baseline,
+    unit,
+    ratio,
+    target: target ?? '',
+    met: met === undefined ? '' : met ? 'yes' : 'NO',
+  })),
 );
 
 const report = {
@@ -28,12 +43,23 @@ const report = {
   machine: machine(),
   versions: Object.fromEntries(
     await Promise.all(
-      ['@nestjs/jwt', 'jsonwebtoken', 'fast-jwt', 'jose', '@node-rs/argon2', '@electric-sql/pglite'].map(
-        async (name) => [name, await versionOf(name)] as const,
-      ),
+      [
+        '@nestjs/jwt',
+        'jsonwebtoken',
+        'fast-jwt',
+        'jose',
+        '@node-rs/argon2',
+        '@electric-sql/pglite',
+        '@nestjs/core',
+        '@nestjs/platform-socket.io',
+        'socket.io',
+        'socket.io-client',
+        '@thream/socketio-jwt',
+      ].map(async (name) => [name, await versionOf(name)] as const),
     ),
   ),
   plan,
+  gatewayPlan,
   results,
 };
 const file = join(root, 'bench', 'results', plan === DEFAULT_PLAN ? 'latest.json' : 'quick.json');

@@ -1,0 +1,88 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import type { Server } from 'socket.io';
+
+import { AuthCoreModule, RequireScopes } from '@ioauth/auth-core';
+import { IoauthIoAdapter, WsAuth, WsAuthModule } from '@ioauth/gateway';
+
+import type { ServerSpec } from './gateway.protocol.js';
+import type { Running } from './gateway.server.js';
+
+// The Nest servers of the gateway bench (gateway.server.ts boots them): the ioauth gateway as the README has
+// applications mount it, and the same app without ioauth.
+
+// Set by `bootNest`: the gateway hands the socket.io server over to the bench's counters.
+let follow: (server: Server) => void = () => undefined;
+
+// The same trivial handler, guarded or not: the difference between the two is the cost of `WsJwtGuard` per event.
+@WebSocketGateway()
+class OpenGateway implements OnGatewayInit {
+  afterInit(server: Server): void {
+    follow(server);
+  }
+
+  @SubscribeMessage('ping')
+  ping(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+@WebSocketGateway()
+class GuardedGateway implements OnGatewayInit {
+  afterInit(server: Server): void {
+    follow(server);
+  }
+
+  @SubscribeMessage('ping')
+  @WsAuth()
+  @RequireScopes('x')
+  ping(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+@Module({})
+class BenchGatewayModule {
+  static register(spec: ServerSpec, dataDir: string): DynamicModule {
+    const keys = spec.algorithm === 'HS256' ? { secret: spec.key } : { privateKey: spec.key };
+    return {
+      module: BenchGatewayModule,
+      imports: [
+        // The handshake limit is per client IP and minute, and every bench handshake comes from 127.0.0.1.
+        AuthCoreModule.forRoot({ dataDir, algorithm: spec.algorithm, ...keys, handshakeIpLimit: 1_000_000 }),
+        ...(spec.stack === 'ioauth' ? [WsAuthModule.forRoot({})] : []),
+      ],
+      providers: [spec.guarded ? GuardedGateway : OpenGateway],
+    };
+  }
+}
+
+/**
+ * `ioauth`: `AuthCoreModule`, `WsAuthModule` and `IoauthIoAdapter`; `nest`: the same app with `AuthCoreModule` but
+ * the plain `IoAdapter` and no `WsAuthModule`. Booted without listening; `onServer` gets the socket.io server.
+ */
+export async function bootNest(
+  spec: ServerSpec,
+  dataDir: string,
+  onServer: (server: Server) => void,
+): Promise<Running> {
+  follow = onServer;
+  const app: INestApplication = await NestFactory.create(BenchGatewayModule.register(spec, dataDir), {
+    logger: false,
+    abortOnError: false,
+  });
+  app.useWebSocketAdapter(spec.stack === 'ioauth' ? new IoauthIoAdapter(app) : new IoAdapter(app));
+  await app.init();
+  return {
+    async listen(port) {
+      await app.listen(port, '127.0.0.1');
+      return ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
+    },
+    close: () => app.close(),
+  };
+}

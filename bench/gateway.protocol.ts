@@ -1,0 +1,46 @@
+// What the gateway bench (client side, bench process) and its server processes (gateway.server.ts) say over IPC.
+
+export type GatewayAlgorithm = 'HS256' | 'ES256';
+
+/** One server under test, booted in its own process. */
+export interface ServerSpec {
+  /**
+   * `socket.io`: a bare socket.io server, no authentication (the limit). `thream`: the same with
+   * `@thream/socketio-jwt`'s `authorize()` middleware. `nest`: a Nest app with the plain `IoAdapter` and no
+   * `WsAuthModule`. `ioauth`: a Nest app with `WsAuthModule` and `IoauthIoAdapter`.
+   */
+  stack: 'socket.io' | 'thream' | 'nest' | 'ioauth';
+  algorithm: GatewayAlgorithm;
+  /** ioauth: the HS256 secret or the ES256 private key (PEM); thream: the secret or the public key (PEM). */
+  key: string;
+  /** Nest stacks: whether the `ping` handler is behind `@WsAuth()` and `@RequireScopes('x')`. */
+  guarded: boolean;
+  /**
+   * Port to listen on at once: a number (0: any free one), or `stable`: a free one below Linux's ephemeral range,
+   * which no outgoing connection can take while a storm's server is down. Unset: boot, then wait for `listen`.
+   */
+  port?: number | 'stable';
+}
+
+export type ServerRequest =
+  | { type: 'spec'; spec: ServerSpec }
+  | { type: 'listen'; port: number }
+  /** Waits until the server holds `clients` engine.io clients (unset: at once), then reports its counters. */
+  | { type: 'sample'; clients?: number }
+  /** Collects garbage, then reports memory. */
+  | { type: 'memory' }
+  | { type: 'stop' };
+
+/** The server's counters: CPU time of the whole process (µs, user + system) and sockets connected so far. */
+export interface ServerSample {
+  cpu: number;
+  connections: number;
+  clients: number;
+}
+
+export type ServerReply =
+  | { type: 'booted' }
+  | { type: 'listening'; port: number; sample: ServerSample }
+  | { type: 'sample'; sample: ServerSample }
+  | { type: 'memory'; heapUsed: number; rss: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { authorize } from '@thream/socketio-jwt';
+import { Server } from 'socket.io';
+
+import type { ServerReply, ServerRequest, ServerSample, ServerSpec } from './gateway.protocol.js';
+
+// One server of the gateway bench in its own process (`fork`ed by gateway.bench.ts), so that its CPU time is its
+// own and the client's work never lands on it: it boots the stack it is told, then answers the bench over IPC.
+
+/** A booted server: it listens when told. */
+export interface Running {
+  listen(port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+let io: Server | undefined;
+let connections = 0;
+
+/** Counts the sockets a server accepts (after its middlewares), and keeps it for `sample`. */
+function follow(server: Server): void {
+  io = server;
+  server.on('connection', () => {
+    connections += 1;
+  });
+}
+
+function bootSocketIo(spec: ServerSpec): Running {
+  const http = createServer();
+  const server = new Server(http);
+  if (spec.stack === 'thream') server.use(authorize({ secret: spec.key, algorithms: [spec.algorithm] }));
+  follow(server);
+  return {
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
+      }),
+    close: () => new Promise((resolve) => void server.close(() => resolve())),
+  };
+}
+
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+const sample = (): ServerSample => ({
+  cpu: cpuNow(),
+  connections,
+  clients: io?.engine.clientsCount ?? 0,
+});
+
+// Polled rather than hooked, so that the bench adds no listener of its own to the sockets it measures; a poll
+// every few ms costs microseconds.
+async function settle(clients: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((io?.engine.clientsCount ?? 0) !== clients) {
+    if (Date.now() > deadline)
+      throw new Error(`server holds ${io?.engine.clientsCount} clients, expected ${clients}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function memory(): Promise<ServerReply> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the server with --expose-gc');
+  // Twice, with a turn between: the first collection may leave finalizers and weak callbacks to run.
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  const { heapUsed, rss } = process.memoryUsage();
+  return { type: 'memory', heapUsed, rss };
+}
+
+// Outgoing connections take their local port from 32768-60999 (Linux's default range), and so does `listen(0)`: a
+// client reconnecting while the server is down could take the server's port and make the restart fail.
+async function listenStable(server: Running): Promise<number> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await server.listen(20_000 + Math.floor(Math.random() * 12_000));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
+    }
+  }
+}
+
+let running: Running | undefined;
+let dataDir: string | undefined;
+
+async function handle(request: ServerRequest): Promise<ServerReply | undefined> {
+  switch (request.type) {
+    case 'spec': {
+      const { spec } = request;
+      dataDir = await mkdtemp(join(tmpdir(), 'ioauth-bench-gateway-'));
+      // Nest and ioauth are imported only by the servers that use them: a bare socket.io server boots in a tenth
+      // of the time, which matters for the reconnect storm's successors.
+      running =
+        spec.stack === 'nest' || spec.stack === 'ioauth'
+          ? await (await import('./gateway.nest-app.js')).bootNest(spec, dataDir, follow)
+          : bootSocketIo(spec);
+      if (spec.port === undefined) return { type: 'booted' };
+      const port = spec.port === 'stable' ? await listenStable(running) : await running.listen(spec.port);
+      return { type: 'listening', port, sample: sample() };
+    }
+    case 'listen': {
+      if (!running) throw new Error('not booted');
+      const port = await running.listen(request.port);
+      return { type: 'listening', port, sample: sample() };
+    }
+    case 'sample':
+      if (request.clients !== undefined) await settle(request.clients);
+      return { type: 'sample', sample: sample() };
+    case 'memory':
+      return memory();
+    case 'stop':
+      await running?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      // A clean exit, so that `--cpu-prof` writes its profile.
+      process.exit(0);
+  }
+  return undefined;
+}
+
+const send = (reply: ServerReply) => process.send?.(reply);
+
+process.on('message', (request: ServerRequest) => {
+  handle(request).then(
+    (reply) => reply && send(reply),
+    (error: unknown) =>
+      send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+  );
+});
+// The bench going away (even killed) must not leave servers behind.
+process.on('disconnect', () => process.exit(0));
