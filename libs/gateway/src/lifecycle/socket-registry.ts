@@ -4,8 +4,9 @@ import { wsIdentity } from '../identity/ws-identity.js';
 
 /** The authenticated sockets of this process, by session and by user, so that a revocation finds them at once. */
 export class SocketRegistry {
-  private readonly bySid = new Map<string, Set<Socket>>();
-  private readonly bySub = new Map<string, Set<Socket>>();
+  // Most users and sessions hold one socket: it is stored as is, and a set is made only for a second one.
+  private readonly bySid = new Map<string, Socket | Set<Socket>>();
+  private readonly bySub = new Map<string, Socket | Set<Socket>>();
 
   /** Indexes a socket under its current identity. */
   add(socket: Socket): void {
@@ -25,12 +26,12 @@ export class SocketRegistry {
 
   /** Sockets of a session. */
   session(sid: string): Socket[] {
-    return [...(this.bySid.get(sid) ?? [])];
+    return list(this.bySid.get(sid));
   }
 
   /** Sockets of a user. */
   user(sub: string): Socket[] {
-    return [...(this.bySub.get(sub) ?? [])];
+    return list(this.bySub.get(sub));
   }
 
   /** Number of users with a socket here. */
@@ -39,18 +40,24 @@ export class SocketRegistry {
   }
 }
 
-function insert(index: Map<string, Set<Socket>>, key: string, socket: Socket): void {
-  let sockets = index.get(key);
-  if (!sockets) {
-    sockets = new Set();
-    index.set(key, sockets);
-  }
-  sockets.add(socket);
+function list(entry: Socket | Set<Socket> | undefined): Socket[] {
+  if (entry === undefined) return [];
+  return entry instanceof Set ? [...entry] : [entry];
 }
 
-function erase(index: Map<string, Set<Socket>>, key: string, socket: Socket): void {
-  const sockets = index.get(key);
-  if (!sockets) return;
-  sockets.delete(socket);
-  if (sockets.size === 0) index.delete(key);
+function insert(index: Map<string, Socket | Set<Socket>>, key: string, socket: Socket): void {
+  const entry = index.get(key);
+  if (entry === undefined || entry === socket) index.set(key, socket);
+  else if (entry instanceof Set) entry.add(socket);
+  else index.set(key, new Set([entry, socket]));
+}
+
+function erase(index: Map<string, Socket | Set<Socket>>, key: string, socket: Socket): void {
+  const entry = index.get(key);
+  if (entry === socket) {
+    index.delete(key);
+  } else if (entry instanceof Set) {
+    entry.delete(socket);
+    if (entry.size === 1) index.set(key, entry.values().next().value as Socket);
+  }
 }

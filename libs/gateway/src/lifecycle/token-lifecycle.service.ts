@@ -72,13 +72,25 @@ export class TokenLifecycle implements OnModuleDestroy {
     this.attached.add(socket);
     this.registry.add(socket);
     this.schedule(socket);
-    socket.on('whoami', (...args: unknown[]) => this.whoami(socket, lastFunction(args)));
-    socket.on('auth:refresh', (...args: unknown[]) => void this.refresh(socket, args[0], lastFunction(args)));
-    socket.once('disconnect', () => {
-      this.registry.remove(socket);
-      this.wheel.cancel(socket);
-    });
+    socket.on('whoami', this.listeners.whoami);
+    socket.on('auth:refresh', this.listeners.refresh);
+    socket.on('disconnect', this.listeners.disconnect);
   };
+
+  // Shared by every socket: socket.io calls listeners with the socket as `this`, so no socket needs closures of
+  // its own (about 0.3 KB each, measured in bench/gateway.bench.ts).
+  private readonly listeners = ((lifecycle: TokenLifecycle) => ({
+    whoami(this: Socket, ...args: unknown[]) {
+      lifecycle.whoami(this, lastFunction(args));
+    },
+    refresh(this: Socket, ...args: unknown[]) {
+      void lifecycle.refresh(this, args[0], lastFunction(args));
+    },
+    disconnect(this: Socket) {
+      lifecycle.registry.remove(this);
+      lifecycle.wheel.cancel(this);
+    },
+  }))(this);
 
   /** Sockets of this process held by a user. */
   socketsOf(sub: string): Socket[] {
