@@ -1,5 +1,7 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 
+type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
+
 const { serialize } = protocol;
 
 /** Distinct statement texts kept prepared; the repositories use a few dozen, all constant. */
@@ -11,6 +13,8 @@ interface Prepared {
   name: string;
   /** Type OID of each parameter, as the server inferred it. */
   parameterTypes: number[];
+  /** The columns of its rows (`rowDescription`), or none for a statement that returns no rows. */
+  columns: BackendMessage[];
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -26,9 +30,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /**
  * Named prepared statements over PGlite's wire protocol. `PGlite.query` sends every statement through six
  * protocol round trips into the WebAssembly module (parse, describe, bind, describe, execute, sync) and parses and
- * plans it each time; here a statement is parsed and described once, then each run is one call (bind, describe,
- * execute, sync) that reuses the server's plan cache: measured, a third of the CPU of a lookup and half of an
- * insert, which the login path pays on every request (bench/login.bench.ts). Parameters and rows go through
+ * plans it each time; here a statement is parsed and described once, then each run is one call (bind, execute,
+ * sync) that reuses the server's plan cache and the described columns: measured, under a quarter of the CPU of a
+ * lookup and half of an insert, which the login path pays on every request (bench/login.bench.ts). Parameters and rows go through
  * PGlite's own serializers and parsers, so values are the same as with `PGlite.query`.
  */
 export class PgliteStatements {
@@ -69,7 +73,11 @@ export class PgliteStatements {
     );
     const description = messages.find((message) => message.name === 'parameterDescription') as
       { dataTypeIDs: number[] } | undefined;
-    const prepared = { name, parameterTypes: description?.dataTypeIDs ?? [] };
+    const prepared = {
+      name,
+      parameterTypes: description?.dataTypeIDs ?? [],
+      columns: messages.filter((message) => message.name === 'rowDescription'),
+    };
     this.prepared.set(text, prepared);
     return prepared;
   }
@@ -84,13 +92,13 @@ export class PgliteStatements {
     const { messages } = await this.db.execProtocol(
       concat([
         serialize.bind({ statement: statement.name, values }),
-        serialize.describe({ type: 'P' }),
         serialize.execute({}),
         serialize.sync(),
       ]),
       { syncToFs: true },
     );
-    return (parse.parseResults(messages, this.db.parsers)[0]?.rows ?? []) as Row[];
+    // Text results, as described when the statement was prepared (a changed shape fails with 0A000 instead).
+    return (parse.parseResults([...statement.columns, ...messages], this.db.parsers)[0]?.rows ?? []) as Row[];
   }
 
   private async forget(text: string): Promise<void> {
