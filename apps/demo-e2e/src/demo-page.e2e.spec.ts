@@ -170,6 +170,13 @@ const TTL = 5;
     server = await startServer(serverEnv);
     // The page's backoff (1 s doubling, up to 5 s, with jitter) decides when it tries again.
     await page.waitForState('connected', { connects: 2, timeout: 20_000 });
+    // The lifetime display follows the session on its one-second tick: wait for it to show the new token.
+    await page.page.waitForFunction(
+      (stale) =>
+        Number(document.querySelector('[data-testid="token-remaining"]')?.getAttribute('data-exp')) > stale,
+      staleExp,
+      { timeout: 5_000 },
+    );
     expect(await page.numberOf(page.remaining, 'exp')).toBeGreaterThan(staleExp);
     expect(await page.numberOf(page.state, 'disconnects')).toBe(1);
     expect(await page.loginNotice.textContent()).toBe('');
