@@ -1,18 +1,39 @@
-import { createTestDatabase } from '@ioauth/test-support';
+import { randomBytes } from 'node:crypto';
+
+import pg from 'pg';
 
 import { throughput, type BenchPlan, type BenchResult } from './harness.js';
 
 const LOGIN_TARGET = 0.833;
 
+/** A database of its own on the PostgreSQL server at `serverUrl`, and how to drop it. */
+async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ioauth_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
 /**
  * Login throughput against the cost of one argon2id verification measured in the same run (the login path should
- * add at most 20% to it), and refresh-grant throughput (login.suite.ts). With `IOAUTH_BENCH_POSTGRES=true`, the
- * login on PostgreSQL too, in a fresh database on the test server (`IOAUTH_TEST_DATABASE_URL`); that figure counts
- * the CPU of the ioauth process only, not the database server's.
+ * add at most 20% to it), and refresh-grant throughput (login.suite.ts). With `IOAUTH_BENCH_POSTGRES_URL` set to
+ * a PostgreSQL server, the login on PostgreSQL too, in a database of its own there, dropped afterwards; that figure
+ * counts the CPU of the ioauth process only, not the database server's.
  */
 export async function loginBench(plan: BenchPlan): Promise<BenchResult[]> {
   const suite = new URL('./login.suite.ts', import.meta.url).href;
-  const postgres = process.env['IOAUTH_BENCH_POSTGRES'] === 'true' ? await createTestDatabase() : undefined;
+  const server = process.env['IOAUTH_BENCH_POSTGRES_URL'];
+  const postgres = server ? await freshDatabase(server) : undefined;
   try {
     // The workers are forked with this environment.
     if (postgres) process.env['IOAUTH_BENCH_DATABASE_URL'] = postgres.url;
