@@ -52,7 +52,7 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
   afterAll(async () => {
     await server?.stop();
     await dropStore?.();
-  });
+  }, 60_000);
 
   const post = (path: string, init: { headers?: Record<string, string>; body?: string } = {}) =>
     fetch(`${server.url}${path}`, { method: 'POST', ...init });
@@ -277,7 +277,7 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
     await dropDatabase?.();
-  });
+  }, 60_000);
 
   const login = (server: ServerProcess, userPass: string) =>
     fetch(`${server.url}/auth/login`, { method: 'POST', headers: { authorization: basic(userPass) } });
@@ -363,7 +363,7 @@ describe('npm run start:api (the HTTP API alone)', () => {
   beforeAll(async () => {
     server = await startServer({}, 'auth-api');
   }, 60_000);
-  afterAll(() => server?.stop());
+  afterAll(() => server?.stop(), 60_000);
 
   it('serves the API with demo mode off: no demo user exists', async () => {
     expect((await fetch(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
@@ -381,7 +381,7 @@ describe('per-IP login limit', () => {
   beforeAll(async () => {
     server = await startServer({ IOAUTH_DEMO: 'true', IOAUTH_LOGIN_IP_LIMIT: '3' });
   }, 60_000);
-  afterAll(() => server?.stop());
+  afterAll(() => server?.stop(), 60_000);
 
   it('answers 429 rate_limited with Retry-After past the limit, before checking any password', async () => {
     const login = () =>

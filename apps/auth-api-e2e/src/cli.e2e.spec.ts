@@ -30,7 +30,7 @@ describe('npm run ioauth (the CLI) on the embedded store', () => {
   afterAll(async () => {
     await server?.stop();
     await rm(env['IOAUTH_DATA_DIR'] as string, { recursive: true, force: true });
-  });
+  }, SLOW);
 
   const login = (userPass: string) =>
     fetch(`${server?.url}/auth/login`, { method: 'POST', headers: { authorization: basic(userPass) } });
@@ -133,7 +133,7 @@ describe('npm run ioauth (the CLI) on an install that kept its keys in keys.json
   afterAll(async () => {
     await server?.stop();
     await rm(env['IOAUTH_DATA_DIR'] as string, { recursive: true, force: true });
-  });
+  }, SLOW);
 
   it(
     'imports the key file into the database once: its key stays published, retired, after a rotation',

@@ -21,7 +21,7 @@ describe('GET /health/ready while Redis goes away and comes back', () => {
   afterAll(async () => {
     await server?.stop();
     await redis?.stop();
-  });
+  }, SLOW);
 
   // Every request is bounded: a dependency outage must never leave a client waiting without end.
   const request = async (path: string, init: RequestInit = {}) => {

@@ -30,7 +30,7 @@ describe('per-IP login limit without IOAUTH_TRUST_PROXY', () => {
   beforeAll(async () => {
     server = await startServer({ IOAUTH_DEMO: 'true', IOAUTH_LOGIN_IP_LIMIT: '2' });
   }, SLOW);
-  afterAll(() => server?.stop());
+  afterAll(() => server?.stop(), SLOW);
 
   it('counts the peer address: a client cannot escape the limit by sending another X-Forwarded-For', async () => {
     expect((await loginFrom(server, '203.0.113.1')).status).toBe(200);
@@ -49,7 +49,7 @@ describe('per-IP login limit with IOAUTH_TRUST_PROXY=loopback', () => {
       IOAUTH_TRUST_PROXY: 'loopback',
     });
   }, SLOW);
-  afterAll(() => server?.stop());
+  afterAll(() => server?.stop(), SLOW);
 
   it('counts each forwarded client address on its own', async () => {
     expect((await loginFrom(server, '203.0.113.1')).status).toBe(200);

@@ -45,7 +45,7 @@ const TTL = 5;
   afterAll(async () => {
     await Promise.all([browser?.close(), server?.stop()]);
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, SLOW);
 
   /** A page in a browser context of its own: its own user, as in another browser. */
   const open = async () => {

@@ -46,7 +46,7 @@ const services = (await postgresAvailable()) && (await redisAvailable());
   afterAll(async () => {
     await Promise.all([server?.stop(), gateway?.stop()]);
     await dropDatabase?.();
-  });
+  }, SLOW);
 
   const connect = async (base: string, token: string) => {
     const socket = await connectSocket(`${base}/`, { auth: { token } });

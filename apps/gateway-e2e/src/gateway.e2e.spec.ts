@@ -28,7 +28,7 @@ describe('socket.io gateway of npm start', () => {
   afterAll(async () => {
     await server?.stop();
     expect(server.output()).not.toContain(SECRET);
-  });
+  }, SLOW);
 
   const url = (namespace = '/') => `${server.url}${namespace}`;
   const headers = (extra: Record<string, string> = {}) => ({

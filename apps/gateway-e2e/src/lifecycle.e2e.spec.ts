@@ -28,7 +28,7 @@ describe('live token lifecycle', () => {
   });
   afterAll(async () => {
     await server?.stop();
-  });
+  }, SLOW);
 
   const connect = async (token: string, namespace = '/') => {
     const socket = await connectSocket(`${server.url}${namespace}`, { auth: { token } });

@@ -37,7 +37,7 @@ describe('gateway in verify-only mode, trusting tokens minted by PHP', () => {
   afterAll(async () => {
     await gateway?.stop();
     expect(gateway.output()).not.toContain(PHP_SECRET);
-  });
+  }, SLOW);
 
   it('accepts a PHP token and maps user.username to the subject', async () => {
     const socket = await connectSocket(`${gateway.url}/`, { auth: { token: await phpToken('alice', 300) } });
