@@ -10,6 +10,7 @@ import {
   type RedisClient,
 } from '@ioauth/auth-core';
 
+import { publishingThroughOutages } from './adapter/adapter-publisher.js';
 import { SocketServerSecurity } from './adapter/socket-server-security.js';
 import { WsErrorFilter } from './guards/ws-error.filter.js';
 import { WsJwtGuard } from './guards/ws-jwt.guard.js';
@@ -52,7 +53,9 @@ const REDIS_ADAPTER_CLIENTS = 'IOAUTH:WS_REDIS_ADAPTER_CLIENTS';
       provide: WS_REDIS_ADAPTER,
       useFactory: (clients: RedisClient[], config: IoauthConfig) => {
         const [pub, sub] = clients;
-        return pub && sub ? createAdapter(pub, sub, { key: `ioauth:${config.issuer}:socket.io` }) : null;
+        return pub && sub
+          ? createAdapter(publishingThroughOutages(pub), sub, { key: `ioauth:${config.issuer}:socket.io` })
+          : null;
       },
       inject: [REDIS_ADAPTER_CLIENTS, IOAUTH_CONFIG],
     },

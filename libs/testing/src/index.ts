@@ -6,11 +6,13 @@ export {
   redisAvailable,
   refusedConnect,
   runCli,
+  startRedisServer,
   startServer,
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
   testSocketOptions,
   waitFor,
+  type RedisProcess,
   type ServerProcess,
 } from '@ioauth/test-support';
 export { startTestApp, type TestApp } from './test-app.js';
