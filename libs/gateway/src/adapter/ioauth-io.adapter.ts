@@ -1,8 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import type { Server, ServerOptions } from 'socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 
 import { WS_REDIS_ADAPTER, type RedisAdapterFactory } from '../ws-auth.constants.js';
+import { bindMessageHandlers } from './message-handlers.js';
 import { SocketServerSecurity } from './socket-server-security.js';
 
 // The handshake carries a token of at most a few KB and ioauth's events are small; socket.io's default of 1 MB
@@ -12,9 +15,12 @@ const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 /**
  * The socket.io adapter of an app using `WsAuthModule`: every server it creates authenticates every handshake on
  * every namespace, keeps authenticating recovered sessions, and, with `REDIS_URL`, shares broadcasts across
- * processes through `@socket.io/redis-adapter`. Install it with `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
+ * processes through `@socket.io/redis-adapter`. It binds `@SubscribeMessage` handlers to a socket for less than
+ * Nest's `IoAdapter`, with the same responses. Install it with `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
  */
 export class IoauthIoAdapter extends IoAdapter {
+  private readonly payloadOf = (payload: unknown) => this.mapPayload(payload);
+
   constructor(private readonly app: INestApplicationContext) {
     super(app);
   }
@@ -31,5 +37,13 @@ export class IoauthIoAdapter extends IoAdapter {
     if (redisAdapter) server.adapter(redisAdapter);
     this.app.get(SocketServerSecurity, { strict: false }).secure(server);
     return server;
+  }
+
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    bindMessageHandlers(socket, handlers, transform, this.payloadOf, this.logger);
   }
 }
