@@ -12,6 +12,7 @@ import {
   type AuthFor,
 } from './gateway.client.js';
 import type { GatewayAlgorithm, ServerSpec } from './gateway.protocol.js';
+import { revocationBench, type RevocationPlan } from './gateway.revocation.js';
 import { ServerProcess } from './gateway.server-process.js';
 import { benchKey, mintTokens, type BenchKey } from './gateway.tokens.js';
 import { interleaved, median, percentile, type BenchResult } from './harness.js';
@@ -32,6 +33,8 @@ export interface GatewayPlan {
   /** Clients of the reconnect storm, and how many storms per mode. */
   stormClients: number;
   stormRuns: number;
+  /** Revocations across two processes over Redis (with `IOAUTH_BENCH_REDIS_URL`). */
+  revocation: RevocationPlan;
 }
 
 export const GATEWAY_PLAN: GatewayPlan = {
@@ -43,6 +46,7 @@ export const GATEWAY_PLAN: GatewayPlan = {
   memoryRuns: 5,
   stormClients: 500,
   stormRuns: 5,
+  revocation: { runs: 21, perRun: 20 },
 };
 
 export const QUICK_GATEWAY_PLAN: GatewayPlan = {
@@ -54,6 +58,7 @@ export const QUICK_GATEWAY_PLAN: GatewayPlan = {
   memoryRuns: 1,
   stormClients: 40,
   stormRuns: 1,
+  revocation: { runs: 2, perRun: 5 },
 };
 
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
@@ -86,6 +91,8 @@ const PEER = '@thream/socketio-jwt';
 const NEST = 'Nest with the plain IoAdapter';
 // Distinct tokens per algorithm, used round-robin by every connection of the bench.
 const TOKEN_POOL = 3000;
+// The revocation bench's own: each of them is revoked once.
+const REVOCATION_TOKENS = 1000;
 // Issue 5 item 5: server CPU per handshake against no authentication at all.
 const HANDSHAKE_CPU_TARGET: Record<GatewayAlgorithm, number> = { HS256: 1.1, ES256: 1.25 };
 // The storm's modes: the successors of their long-lived servers are booted with them, before anything is measured.
@@ -489,6 +496,14 @@ export async function gatewayBench(plan: GatewayPlan): Promise<BenchResult[]> {
     );
     results.push(...(await stormBench(plan, chains, tokens)));
     for (const chain of chains.values()) await chain[chain.length - 1]?.stop();
+    const redisUrl = process.env['IOAUTH_BENCH_REDIS_URL'];
+    if (redisUrl) {
+      const spec = { ...(all['ioauth.HS256'] as ServerSpec), port: 0, redisUrl };
+      const revocable = await mintTokens(keys.HS256, REVOCATION_TOKENS);
+      results.push(...(await step('revocation', () => revocationBench(plan.revocation, spec, revocable))));
+    } else {
+      console.error('gateway: revocation across processes skipped: set IOAUTH_BENCH_REDIS_URL to measure it');
+    }
     return results;
   } finally {
     await Promise.all(started.map((server) => server.kill()));

@@ -7,7 +7,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 
-import { AuthCoreModule, RequireScopes } from '@ioauth/auth-core';
+import { AuthCoreModule, IOAUTH_REVOCATION_BUS, RequireScopes, type RevocationBus } from '@ioauth/auth-core';
 import { IoauthIoAdapter, WsAuth, WsAuthModule } from '@ioauth/gateway';
 
 import type { ServerSpec } from './gateway.protocol.js';
@@ -54,7 +54,13 @@ class BenchGatewayModule {
       module: BenchGatewayModule,
       imports: [
         // The handshake limit is per client IP and minute, and every bench handshake comes from 127.0.0.1.
-        AuthCoreModule.forRoot({ dataDir, algorithm: spec.algorithm, ...keys, handshakeIpLimit: 1_000_000 }),
+        AuthCoreModule.forRoot({
+          dataDir,
+          algorithm: spec.algorithm,
+          ...keys,
+          handshakeIpLimit: 1_000_000,
+          ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+        }),
         ...(spec.stack === 'ioauth' ? [WsAuthModule.forRoot({})] : []),
       ],
       providers: [spec.guarded ? GuardedGateway : OpenGateway],
@@ -84,5 +90,9 @@ export async function bootNest(
       return ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
     },
     close: () => app.close(),
+    revoke: (sid, sub) =>
+      app
+        .get<RevocationBus>(IOAUTH_REVOCATION_BUS)
+        .publish({ kind: 'session', sid, sub, reason: 'logout', at: Date.now() }),
   };
 }

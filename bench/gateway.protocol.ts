@@ -20,6 +20,8 @@ export interface ServerSpec {
    * which no outgoing connection can take while a storm's server is down. Unset: boot, then wait for `listen`.
    */
   port?: number | 'stable';
+  /** ioauth: `REDIS_URL`, for a cluster whose revocations and broadcasts cross processes. */
+  redisUrl?: string;
 }
 
 export type ServerRequest =
@@ -29,6 +31,10 @@ export type ServerRequest =
   | { type: 'sample'; clients?: number }
   /** Collects garbage, then reports memory. */
   | { type: 'memory' }
+  /** ioauth: publishes the revocation of a session on the bus, as a logout does. */
+  | { type: 'revoke'; sid: string; sub: string }
+  /** Closes a socket wherever it is, through socket.io's adapter: `io.in(id).disconnectSockets(true)`. */
+  | { type: 'disconnect'; socketId: string }
   | { type: 'stop' };
 
 /** The server's counters: CPU time of the whole process (µs, user + system) and sockets connected so far. */
@@ -43,4 +49,5 @@ export type ServerReply =
   | { type: 'listening'; port: number; sample: ServerSample }
   | { type: 'sample'; sample: ServerSample }
   | { type: 'memory'; heapUsed: number; rss: number }
+  | { type: 'done' }
   | { type: 'error'; message: string };

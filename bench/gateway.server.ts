@@ -16,6 +16,8 @@ import type { ServerReply, ServerRequest, ServerSample, ServerSpec } from './gat
 export interface Running {
   listen(port: number): Promise<number>;
   close(): Promise<void>;
+  /** ioauth: publishes the revocation of a session on the app's revocation bus. */
+  revoke?(sid: string, sub: string): Promise<void>;
 }
 
 let io: Server | undefined;
@@ -117,6 +119,13 @@ async function handle(request: ServerRequest): Promise<ServerReply | undefined> 
       return { type: 'sample', sample: sample() };
     case 'memory':
       return memory();
+    case 'revoke':
+      if (!running?.revoke) throw new Error('no revocation bus here');
+      await running.revoke(request.sid, request.sub);
+      return { type: 'done' };
+    case 'disconnect':
+      io?.in(request.socketId).disconnectSockets(true);
+      return { type: 'done' };
     case 'stop':
       await running?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
