@@ -9,6 +9,7 @@ import {
   handshakes,
   openSockets,
   pings,
+  refusals,
   type AuthFor,
 } from './gateway.client.js';
 import type { GatewayAlgorithm, ServerSpec } from './gateway.protocol.js';
@@ -302,6 +303,52 @@ async function handshakeBench(
 }
 
 /**
+ * Hostile handshakes against valid ones on the same ioauth server (issue 5: a hostile handshake must cost less than a
+ * valid one): a token whose signature is forged (the costliest refusal: the signature is computed before it fails)
+ * and a token over `IOAUTH_MAX_TOKEN_BYTES` (refused before any parsing).
+ */
+async function hostileBench(
+  plan: GatewayPlan,
+  servers: Map<string, ServerProcess>,
+  tokens: Tokens,
+): Promise<BenchResult[]> {
+  const server = servers.get('ioauth.HS256') as ServerProcess;
+  const valid = rotating(authFor('ioauth.HS256', tokens));
+  const forge = (token: string) => `${token.slice(0, token.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
+  const hostile: Record<string, AuthFor> = {
+    forged: rotating((i) => ({ token: forge(tokens.HS256[i % tokens.HS256.length] as string) })),
+    // A kilobyte over the default limit of 8192 bytes.
+    oversized: () => ({ token: 'x'.repeat(9216) }),
+  };
+  const modes = ['valid', ...Object.keys(hostile)];
+  const samples = await interleaved(
+    modes,
+    plan.runs,
+    logged('hostile handshakes', async (mode, run) => {
+      // The refusal paths have not run yet: they get a warm-up of the handshake bench's size (see GatewayPlan).
+      const slice = run < 0 ? { sliceMs: 0, atLeast: plan.warmUpHandshakes } : { sliceMs: plan.sliceMs };
+      const before = await server.sample(0);
+      const { count } =
+        mode === 'valid'
+          ? await handshakes(server.url, valid, slice, plan.inFlight)
+          : await refusals(server.url, hostile[mode] as AuthFor, slice, plan.inFlight);
+      const after = await server.sample(0);
+      return { cpuPerHandshake: (after.cpu - before.cpu) / count };
+    }),
+  );
+  return Object.keys(hostile).map((mode) =>
+    compare(
+      `gateway.handshake.HS256 refused, ${mode} token: server CPU vs a valid handshake`,
+      'µs/handshake',
+      samples,
+      [mode, 'valid'],
+      (sample) => sample.cpuPerHandshake,
+      { target: { max: 1 } },
+    ),
+  );
+}
+
+/**
  * The per-event cost of `WsJwtGuard`: the same acknowledged `ping` handler behind `@WsAuth()` and
  * `@RequireScopes('x')` and without them, both in an ioauth app (authenticated sockets either way), at 1 and 64
  * events in flight on one socket.
@@ -492,6 +539,7 @@ export async function gatewayBench(plan: GatewayPlan): Promise<BenchResult[]> {
     const byMode = new Map(servers);
     const results = [
       ...(await handshakeBench(plan, byMode, tokens)),
+      ...(await hostileBench(plan, byMode, tokens)),
       ...(await eventBench(plan, byMode, tokens)),
       ...(await memoryBench(plan, byMode, tokens)),
     ];

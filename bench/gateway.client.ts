@@ -96,6 +96,36 @@ export async function handshakes(
   return { count, latencies, wallMs: performance.now() - start };
 }
 
+/** Connects expecting a refusal: resolves on a `connect_error` that carries a code, rejects if the server accepts. */
+function refusal(url: string, auth: Record<string, unknown>): Promise<void> {
+  const socket = io(url, { ...BASE, auth });
+  return new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => reject(new Error('a hostile handshake was accepted')));
+    socket.once('connect_error', (error: Error & { data?: { code?: unknown } }) =>
+      typeof error.data?.code === 'string' ? resolve() : reject(refused(error)),
+    );
+  }).finally(() => socket.close());
+}
+
+/**
+ * Handshakes the server refuses, for `sliceMs` (and at least `atLeast` of them), `inFlight` at a time; resolves with
+ * their number and the wall time.
+ */
+export async function refusals(
+  url: string,
+  auth: AuthFor,
+  { sliceMs, atLeast = 0 }: { sliceMs: number; atLeast?: number },
+  inFlight: number,
+): Promise<{ count: number; wallMs: number }> {
+  const start = performance.now();
+  const count = await pool(
+    inFlight,
+    (started) => started < atLeast || performance.now() - start < sliceMs,
+    (i) => refusal(url, auth(i)),
+  );
+  return { count, wallMs: performance.now() - start };
+}
+
 /** Opens `count` sockets, `inFlight` at a time, and keeps them open. */
 export async function openSockets(
   url: string,

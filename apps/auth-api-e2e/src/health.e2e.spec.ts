@@ -52,6 +52,24 @@ describe('GET /health/ready while Redis goes away and comes back', () => {
   });
 
   it(
+    'answers logins 503 within seconds while Redis holds the connection but stops answering, and recovers',
+    async () => {
+      redis.freeze();
+      try {
+        const refused = await login();
+        expect(refused.status).toBe(503);
+        expect(((await refused.json()) as ErrorBody).code).toBe('service_unavailable');
+        expect((await readiness(503)).status).toBe(503);
+      } finally {
+        redis.thaw();
+      }
+      expect((await readiness(200)).status).toBe(200);
+      expect((await login()).status).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
     'answers 503 with Redis down once Redis stops, stays live, and refuses logins with 503 at once',
     async () => {
       await redis.stop();

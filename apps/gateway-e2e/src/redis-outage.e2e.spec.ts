@@ -68,6 +68,23 @@ describe('two processes while their Redis goes away and comes back', () => {
   });
 
   it(
+    'refuses handshakes with unavailable within seconds while Redis holds the connection but stops answering',
+    async () => {
+      redis.freeze();
+      try {
+        expect(await refusedConnect(`${gateway.url}/`, { auth: { token: aliceToken } })).toMatchObject({
+          code: 'unavailable',
+        });
+        expect(((await bob.emitWithAck('whoami')) as WhoAmI).sub).toBe('bob');
+      } finally {
+        redis.thaw();
+      }
+      expect(await readiness(gateway, 200)).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
     'keeps serving connected sockets and broadcasting on each node, and refuses new handshakes with unavailable',
     async () => {
       await redis.stop();

@@ -25,7 +25,7 @@ import { KeyStore } from './keys/key-store.js';
 import { RedisKeySetBus } from './keys/redis-key-set.bus.js';
 import { MemoryRateLimitStore } from './rate-limit/rate-limit.store.js';
 import { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store.js';
-import { connectRedis, type RedisClient } from './redis/redis-connection.js';
+import { closeRedis, connectRedis, type RedisClient } from './redis/redis-connection.js';
 import { RedisRevocationBus } from './revocation/redis-revocation.bus.js';
 import { InProcessRevocationBus, type RevocationBus } from './revocation/revocation.js';
 import { RevocationList } from './revocation/revocation-list.js';
@@ -169,7 +169,7 @@ export class AuthCoreModule extends AuthCoreConfigurableModule implements OnAppl
     await this.keys.close();
     await this.keySetChanges.close();
     await this.revocations.close();
-    await this.redis?.close();
+    if (this.redis) await closeRedis(this.redis);
   }
 
   /**

@@ -52,5 +52,11 @@ export {
   type WindowCount,
 } from './rate-limit/rate-limit.store.js';
 export { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store.js';
-export { connectRedis, type RedisClient } from './redis/redis-connection.js';
+export {
+  closeRedis,
+  connectRedis,
+  RedisReplyTimeoutError,
+  replyWithin,
+  type RedisClient,
+} from './redis/redis-connection.js';
 export { RedisRevocationBus } from './revocation/redis-revocation.bus.js';

@@ -3,6 +3,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { createAdapter } from '@socket.io/redis-adapter';
 
 import {
+  closeRedis,
   connectRedis,
   IOAUTH_CONFIG,
   IOAUTH_REDIS,
@@ -88,6 +89,6 @@ export class WsAuthModule
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.redisClients.map((client) => client.close()));
+    await Promise.all(this.redisClients.map(closeRedis));
   }
 }

@@ -9,6 +9,10 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty, and resolves once it accepts connections. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as with a hung Redis. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
 }
 
 function freePort(): Promise<number> {
@@ -65,5 +69,7 @@ export async function startRedisServer(): Promise<RedisProcess> {
     start: async () => {
       if (!child) child = await launch(port);
     },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
   };
 }

@@ -11,8 +11,14 @@ export interface ServerProcess {
   url: string;
   /** Everything the process printed so far, stdout and stderr. */
   output(): string;
+  /**
+   * Sends SIGTERM and waits for the exit; a process still running 30 s later is killed and the call rejects with
+   * its output, so that a shutdown that hangs fails its suite instead of holding up the whole run.
+   */
   stop(): Promise<void>;
 }
+
+const STOP_TIMEOUT_MS = 30_000;
 
 /** Runs `npm run ioauth -- <args>` (the CLI) with `input` on its standard input. */
 export async function runCli(
@@ -88,8 +94,21 @@ export async function startServer(env: Record<string, string> = {}, app = 'serve
     output,
     stop: async () => {
       child.kill('SIGTERM');
-      await exited;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!inTime) {
+        child.kill('SIGKILL');
+        await exited;
+      }
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!inTime)
+        throw new Error(
+          `the server did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM:\n${output()}`,
+        );
     },
   };
 }

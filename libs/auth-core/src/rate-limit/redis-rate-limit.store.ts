@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { RedisClient } from '../redis/redis-connection.js';
+import { replyWithin, type RedisClient } from '../redis/redis-connection.js';
 import type { RateLimitStore, WindowCount } from './rate-limit.store.js';
 
-// Scripts rather than MULTI/EXEC: as atomic, one command instead of five, and covered by the client's command
-// timeout and offline check, which node-redis 6 does not apply to MULTI (it would wait out a Redis outage).
+// Scripts rather than MULTI/EXEC: as atomic, one command instead of five, and covered by the client's offline
+// check, which node-redis 6 does not apply to MULTI (it would wait out a Redis outage).
 const INCREMENT = `local count = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
 return {count, redis.call('PTTL', KEYS[1])}`;
@@ -14,7 +14,7 @@ return {tonumber(count), redis.call('PTTL', KEYS[1])}`;
 /**
  * Rate-limit counters in Redis, shared by every process: INCR, with the window's expiry set by the first hit.
  * Keys live under `ioauth:<namespace>:rate:`, so deployments sharing one Redis keep apart. While Redis is down,
- * every operation rejects at once (see `connectRedis`).
+ * every operation rejects at once (see `connectRedis`), and within 2 s when Redis stops answering.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly prefix: string;
@@ -28,20 +28,20 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const [count, ttl] = (await this.redis.eval(INCREMENT, {
-      keys: [this.prefix + key],
-      arguments: [String(windowMs)],
-    })) as [number, number];
+    const [count, ttl] = (await replyWithin(
+      this.redis.eval(INCREMENT, { keys: [this.prefix + key], arguments: [String(windowMs)] }),
+    )) as [number, number];
     return { count, resetAt: this.clock.now() + Math.max(ttl, 0) };
   }
 
   async peek(key: string): Promise<WindowCount | undefined> {
-    const reply = (await this.redis.eval(PEEK, { keys: [this.prefix + key] })) as [number, number] | null;
+    const reply = (await replyWithin(this.redis.eval(PEEK, { keys: [this.prefix + key] }))) as
+      [number, number] | null;
     if (reply === null || reply[1] <= 0) return undefined;
     return { count: reply[0], resetAt: this.clock.now() + reply[1] };
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await replyWithin(this.redis.del(this.prefix + key));
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import type { RedisClient } from './redis-connection.js';
+import { closeRedis, replyWithin, type RedisClient } from './redis-connection.js';
 
 /** How a channel reads its messages: a validator that returns the message, or undefined for one not ours. */
 export interface ChannelFormat<T> {
@@ -41,12 +41,12 @@ export class RedisChannel<T> {
     subscriber.on('error', () => undefined);
     await subscriber.connect();
     await subscriber.subscribe(this.channel, (message) => this.receive(message));
-    return { bus: this, close: () => subscriber.close() };
+    return { bus: this, close: () => closeRedis(subscriber) };
   }
 
   async publish(message: T): Promise<void> {
     if (this.format.deliverLocally) this.deliver(message);
-    await this.publisher.publish(this.channel, JSON.stringify(message));
+    await replyWithin(this.publisher.publish(this.channel, JSON.stringify(message)));
   }
 
   subscribe(listener: (message: T) => void): () => void {

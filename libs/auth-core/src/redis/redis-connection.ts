@@ -3,6 +3,8 @@ import { createClient } from 'redis';
 
 /** How long a command may wait for its reply from a connected server (node-redis's default is 5 s). */
 const COMMAND_TIMEOUT_MS = 2_000;
+/** How long closing a connected client may wait for the replies of its commands under way. */
+const CLOSE_TIMEOUT_MS = 2_000;
 
 const createRedis = (url: string) =>
   createClient({
@@ -12,14 +14,15 @@ const createRedis = (url: string) =>
     // back, so a login would wait on an outage for as long as it lasts. Failing at once lets every caller answer
     // 503 `service_unavailable` (rate limits and revocations fail closed) while the client keeps reconnecting.
     disableOfflineQueue: true,
-    // And a server that is connected but stops answering fails each command within a bounded time.
+    // A command may wait this long to be written; node-redis stops timing it once written, so the wait for its
+    // reply is bounded by `replyWithin`.
     commandOptions: { timeout: COMMAND_TIMEOUT_MS },
   });
 
 /**
- * A connected node-redis client. While the connection is down its commands fail at once, and a command with no
- * reply fails after 2 s; `multi()` is covered by neither in node-redis 6 (it queues until a reconnect), so use
- * single commands or scripts on paths that must answer during an outage.
+ * A connected node-redis client. While the connection is down its commands fail at once; `multi()` is not covered
+ * in node-redis 6 (it queues until a reconnect), so use single commands or scripts on paths that must answer during
+ * an outage, and wrap them in `replyWithin` against a server that is connected but no longer answers.
  */
 export type RedisClient = ReturnType<typeof createRedis>;
 
@@ -41,4 +44,46 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   await client.connect();
   await client.ping();
   return client;
+}
+
+/** A Redis command that got no reply in time; the command itself may still be answered later, unseen. */
+export class RedisReplyTimeoutError extends Error {
+  override readonly name = 'RedisReplyTimeoutError';
+}
+
+/**
+ * The reply of a command, or a `RedisReplyTimeoutError` after `ms`. node-redis times a command only until it is
+ * written: against a Redis that still holds the connection but has stopped answering (hung, paused, partitioned), a
+ * login or a handshake waiting on its rate-limit counter waited for ever. Requests on such paths fail closed
+ * instead (OWASP ASVS V11.1.4: no resource is held for an unbounded time).
+ */
+export function replyWithin<T>(command: Promise<T>, ms = COMMAND_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RedisReplyTimeoutError(`no reply from Redis within ${ms} ms`)), ms);
+  });
+  // The command may still fail after the timeout (its connection dropped): that failure has no one left to hear it.
+  command.catch(() => undefined);
+  return Promise.race([command, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Closes a client without letting Redis hold up shutdown. node-redis's `close()` waits until every queued command
+ * has its reply, and waits for ever when no reply can come: a client caught reconnecting (Redis just back from an
+ * outage) kept commands queued with no connection, and `npm start` never exited on SIGTERM. A client that is not
+ * ready is destroyed at once (its queued commands fail); a ready one gets two seconds to drain, then is destroyed.
+ */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (!client.isOpen) return;
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const drained = await Promise.race([
+    client.close().then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!drained) client.destroy();
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { redisAvailable, TEST_REDIS_URL } from '@ioauth/test-support';
+import { redisAvailable, startRedisServer, TEST_REDIS_URL, type RedisProcess } from '@ioauth/test-support';
 
 import type { KeySetChange } from '../keys/key-set.bus.js';
 import { RedisKeySetBus } from '../keys/redis-key-set.bus.js';
@@ -8,7 +8,7 @@ import { RedisRateLimitStore } from '../rate-limit/redis-rate-limit.store.js';
 import type { Revocation } from '../revocation/revocation.js';
 import { RedisRevocationBus } from '../revocation/redis-revocation.bus.js';
 import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
-import { connectRedis, type RedisClient } from './redis-connection.js';
+import { closeRedis, connectRedis, RedisReplyTimeoutError, type RedisClient } from './redis-connection.js';
 
 const available = await redisAvailable();
 // Each run in its own namespace, as two deployments sharing one Redis would be.
@@ -162,5 +162,47 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
       await b.reset(key);
       expect(await a.peek(key)).toBeUndefined();
     });
+  });
+});
+
+(available ? describe : describe.skip)('a Redis that stops answering, or goes away', () => {
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    redis.thaw();
+    await redis.stop();
+  });
+
+  it('fails a rate-limit count and a publish without a reply, and closes their client, instead of waiting', async () => {
+    const client = await connectRedis(redis.url);
+    const limits = new RedisRateLimitStore(client, new FrozenClock(NOW), namespace);
+    const { bus, close } = await RedisRevocationBus.create(client, namespace);
+    redis.freeze();
+    try {
+      await expect(limits.increment('login:ip:127.0.0.1', 60_000)).rejects.toBeInstanceOf(
+        RedisReplyTimeoutError,
+      );
+      await expect(
+        bus.publish({ kind: 'user', sub: 'alice', reason: 'logout', at: NOW }),
+      ).rejects.toBeInstanceOf(RedisReplyTimeoutError);
+      // node-redis's own close() would wait for the replies of those commands for ever.
+      await close();
+      await closeRedis(client);
+      expect(client.isOpen).toBe(false);
+    } finally {
+      redis.thaw();
+    }
+  }, 15_000);
+
+  it('closes a client whose Redis went away at once, and a closed client without error', async () => {
+    const client = await connectRedis(redis.url);
+    const lost = new Promise((resolve) => client.once('error', resolve));
+    await redis.stop();
+    await lost;
+    await closeRedis(client);
+    expect(client.isOpen).toBe(false);
+    await closeRedis(client);
   });
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import type { RedisClient } from '@ioauth/auth-core';
+import { replyWithin, type RedisClient } from '@ioauth/auth-core';
 
 const logger = new Logger('WsRedisAdapter');
 
@@ -19,7 +19,7 @@ export function publishingThroughOutages(client: RedisClient): RedisClient {
   let failing = false;
   const guarded = async (channel: string, message: string | Buffer): Promise<number> => {
     try {
-      const receivers = await publish(channel, message);
+      const receivers = await replyWithin(publish(channel, message));
       if (failing) logger.log('socket.io broadcasts reach the other nodes again');
       failing = false;
       return receivers;
