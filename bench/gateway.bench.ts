@@ -16,7 +16,7 @@ import type { GatewayAlgorithm, ServerSpec } from './gateway.protocol.js';
 import { revocationBench, type RevocationPlan } from './gateway.revocation.js';
 import { ServerProcess } from './gateway.server-process.js';
 import { benchKey, mintTokens, type BenchKey } from './gateway.tokens.js';
-import { interleaved, median, percentile, type BenchResult } from './harness.js';
+import { figure, interleaved, median, percentile, round, type BenchResult, type Target } from './harness.js';
 
 /** How much the gateway bench does; `--quick` cuts every count, to check the harness rather than to measure. */
 export interface GatewayPlan {
@@ -65,8 +65,6 @@ export const QUICK_GATEWAY_PLAN: GatewayPlan = {
   stormRuns: 1,
   revocation: { runs: 2, perRun: 5 },
 };
-
-const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 
 // `BENCH_VERBOSE=1`: each step and its duration on stderr, to see where a slow or stuck run spends its time.
 const verbose = process.env['BENCH_VERBOSE']
@@ -170,28 +168,6 @@ function authFor(mode: string, tokens: Tokens): AuthFor {
 function rotating(auth: AuthFor): AuthFor {
   let next = 0;
   return () => auth(next++);
-}
-
-type Target = { max?: number; min?: number };
-
-function figure(
-  name: string,
-  unit: string,
-  value: number,
-  baseline: number,
-  { target, digits = 0, ratio = value / baseline }: { target?: Target; digits?: number; ratio?: number } = {},
-): BenchResult {
-  const rounded = round(ratio, 3);
-  const result: BenchResult = {
-    name,
-    value: round(value, digits),
-    unit,
-    baseline: round(baseline, digits),
-    ratio: rounded,
-  };
-  if (target?.max !== undefined) return { ...result, target: `≤ ${target.max}`, met: rounded <= target.max };
-  if (target?.min !== undefined) return { ...result, target: `≥ ${target.min}`, met: rounded >= target.min };
-  return result;
 }
 
 /**

@@ -40,7 +40,8 @@ async function pool(
   return next;
 }
 
-async function withTimeout<T>(work: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
+/** `work`, or an error naming `what` once `ms` have passed. */
+export async function withTimeout<T>(work: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: not done in ${ms} ms`)), ms);

@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 
 import type { Socket } from 'socket.io-client';
 
-import { closeAll, openSockets } from './gateway.client.js';
+import { closeAll, openSockets, withTimeout } from './gateway.client.js';
 import type { ServerSpec } from './gateway.protocol.js';
 import { ServerProcess } from './gateway.server-process.js';
-import { interleaved, median, percentile, type BenchResult } from './harness.js';
+import { figure, interleaved, median, percentile, type BenchResult } from './harness.js';
 
 // Issue 5: revoking a session closes its sockets on every node within 100 ms p99 on loopback.
 const TARGET_P99_MS = 100;
@@ -26,15 +26,12 @@ const claimsOf = (token: string) =>
     sub: string;
   };
 
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socket not closed in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-    socket.once('disconnect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+const closed = (socket: Socket) =>
+  withTimeout(
+    new Promise<void>((resolve) => socket.once('disconnect', () => resolve())),
+    'socket closed',
+    TIMEOUT_MS,
+  );
 
 /**
  * Revocation to close across two processes over Redis: the socket is held by one ioauth process, the session is
@@ -84,25 +81,14 @@ export async function revocationBench(
     const [ours, limit] = [all(OURS), all(LIMIT)];
     const name = 'gateway.revocation across 2 processes over Redis, to socket closed';
     const p99 = percentile(ours, 99);
-    const figures: BenchResult[] = [
+    return [
       {
-        name: `${name}: p99 vs ${LIMIT}`,
-        value: Number(p99.toFixed(2)),
-        unit: 'ms',
-        baseline: Number(percentile(limit, 99).toFixed(2)),
-        ratio: Number((p99 / percentile(limit, 99)).toFixed(3)),
+        ...figure(`${name}: p99 vs ${LIMIT}`, 'ms', p99, percentile(limit, 99), { digits: 2 }),
         target: `p99 ≤ ${TARGET_P99_MS} ms`,
         met: p99 <= TARGET_P99_MS,
       },
-      {
-        name: `${name}: p50 vs ${LIMIT}`,
-        value: Number(median(ours).toFixed(2)),
-        unit: 'ms',
-        baseline: Number(median(limit).toFixed(2)),
-        ratio: Number((median(ours) / median(limit)).toFixed(3)),
-      },
+      figure(`${name}: p50 vs ${LIMIT}`, 'ms', median(ours), median(limit), { digits: 2 }),
     ];
-    return figures;
   } finally {
     await Promise.all([holder.stop(), publisher.stop()]);
   }

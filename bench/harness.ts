@@ -160,3 +160,29 @@ export function machine() {
     platform: `${process.platform}-${process.arch}`,
   };
 }
+
+/** Rounds to `digits` decimals, for the figures of a report. */
+export const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+export type Target = { max?: number; min?: number };
+
+/** One result: `value` against `baseline`, with the ratio (given, or value / baseline) held to `target`. */
+export function figure(
+  name: string,
+  unit: string,
+  value: number,
+  baseline: number,
+  { target, digits = 0, ratio = value / baseline }: { target?: Target; digits?: number; ratio?: number } = {},
+): BenchResult {
+  const rounded = round(ratio, 3);
+  const result: BenchResult = {
+    name,
+    value: round(value, digits),
+    unit,
+    baseline: round(baseline, digits),
+    ratio: rounded,
+  };
+  if (target?.max !== undefined) return { ...result, target: `≤ ${target.max}`, met: rounded <= target.max };
+  if (target?.min !== undefined) return { ...result, target: `≥ ${target.min}`, met: rounded >= target.min };
+  return result;
+}

@@ -79,11 +79,9 @@ export async function closeRedis(client: RedisClient): Promise<void> {
     client.destroy();
     return;
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const drained = await Promise.race([
-    client.close().then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))),
-  ]);
-  clearTimeout(timer);
-  if (!drained) client.destroy();
+  try {
+    await replyWithin(client.close(), CLOSE_TIMEOUT_MS);
+  } catch {
+    client.destroy();
+  }
 }
