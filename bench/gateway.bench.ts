@@ -14,6 +14,7 @@ import {
 } from './gateway.client.js';
 import type { GatewayAlgorithm, ServerSpec } from './gateway.protocol.js';
 import { revocationBench, type RevocationPlan } from './gateway.revocation.js';
+import { catchUpBench, type CatchUpPlan } from './revocation-catch-up.js';
 import { ServerProcess } from './gateway.server-process.js';
 import { benchKey, mintTokens, type BenchKey } from './gateway.tokens.js';
 import { figure, interleaved, median, percentile, round, type BenchResult, type Target } from './harness.js';
@@ -40,6 +41,8 @@ export interface GatewayPlan {
   stormRuns: number;
   /** Revocations across two processes over Redis (with `IOAUTH_BENCH_REDIS_URL`). */
   revocation: RevocationPlan;
+  /** Revocations missed on the bus and caught up from PostgreSQL (with `IOAUTH_BENCH_POSTGRES_URL`). */
+  catchUp: CatchUpPlan;
 }
 
 export const GATEWAY_PLAN: GatewayPlan = {
@@ -52,6 +55,7 @@ export const GATEWAY_PLAN: GatewayPlan = {
   stormClients: 500,
   stormRuns: 5,
   revocation: { runs: 21, perRun: 20 },
+  catchUp: { runs: 21 },
 };
 
 export const QUICK_GATEWAY_PLAN: GatewayPlan = {
@@ -64,6 +68,7 @@ export const QUICK_GATEWAY_PLAN: GatewayPlan = {
   stormClients: 40,
   stormRuns: 1,
   revocation: { runs: 2, perRun: 5 },
+  catchUp: { runs: 2 },
 };
 
 // `BENCH_VERBOSE=1`: each step and its duration on stderr, to see where a slow or stuck run spends its time.
@@ -535,6 +540,16 @@ export async function gatewayBench(plan: GatewayPlan): Promise<BenchResult[]> {
       results.push(...(await step('revocation', () => revocationBench(plan.revocation, spec, revocable))));
     } else {
       console.error('gateway: revocation across processes skipped: set IOAUTH_BENCH_REDIS_URL to measure it');
+    }
+    const postgresUrl = process.env['IOAUTH_BENCH_POSTGRES_URL'];
+    if (postgresUrl) {
+      const spec = all['ioauth.HS256'] as ServerSpec;
+      const revocable = await mintTokens(keys.HS256, plan.catchUp.runs * 2 + 2);
+      results.push(
+        ...(await step('catch-up', () => catchUpBench(plan.catchUp, spec, postgresUrl, revocable))),
+      );
+    } else {
+      console.error('gateway: revocation catch-up skipped: set IOAUTH_BENCH_POSTGRES_URL to measure it');
     }
     return results;
   } finally {

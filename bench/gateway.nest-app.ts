@@ -7,8 +7,9 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 
-import { AuthCoreModule, IOAUTH_REVOCATION_BUS, RequireScopes, type RevocationBus } from '@ioauth/auth-core';
+import { AuthCoreModule, RequireScopes, RevocationService } from '@ioauth/auth-core';
 import { IoauthIoAdapter, WsAuth, WsAuthModule } from '@ioauth/gateway';
+import { StoreModule } from '@ioauth/store';
 
 import type { ServerSpec } from './gateway.protocol.js';
 import type { Running } from './gateway.server.js';
@@ -60,8 +61,13 @@ class BenchGatewayModule {
           ...keys,
           handshakeIpLimit: 1_000_000,
           ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+          ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
         }),
-        ...(spec.stack === 'ioauth' ? [WsAuthModule.forRoot({})] : []),
+        ...(spec.databaseUrl ? [StoreModule] : []),
+        // A budget no bench run reaches: each event still pays for its check, none is refused.
+        ...(spec.stack === 'ioauth'
+          ? [WsAuthModule.forRoot({ eventBudget: { perSecond: 1e9, burst: 1e9 } })]
+          : []),
       ],
       providers: [spec.guarded ? GuardedGateway : OpenGateway],
     };
@@ -90,9 +96,8 @@ export async function bootNest(
       return ((app.getHttpServer() as HttpServer).address() as AddressInfo).port;
     },
     close: () => app.close(),
-    revoke: (sid, sub) =>
-      app
-        .get<RevocationBus>(IOAUTH_REVOCATION_BUS)
-        .publish({ kind: 'session', sid, sub, reason: 'logout', at: Date.now() }),
+    revoke: async (sid, sub) => {
+      await app.get(RevocationService).revokeSession(sid, sub, 'logout');
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface ServerSpec {
   port?: number | 'stable';
   /** ioauth: `REDIS_URL`, for a cluster whose revocations and broadcasts cross processes. */
   redisUrl?: string;
+  /** ioauth: `DATABASE_URL`: the store, whose revocation log every process catches up from. */
+  databaseUrl?: string;
 }
 
 export type ServerRequest =
@@ -31,7 +33,7 @@ export type ServerRequest =
   | { type: 'sample'; clients?: number }
   /** Collects garbage, then reports memory. */
   | { type: 'memory' }
-  /** ioauth: publishes the revocation of a session on the bus, as a logout does. */
+  /** ioauth: revokes a session as a logout does: recorded in the store (when there is one), then on the bus. */
   | { type: 'revoke'; sid: string; sub: string }
   /** Closes a socket wherever it is, through socket.io's adapter: `io.in(id).disconnectSockets(true)`. */
   | { type: 'disconnect'; socketId: string }

@@ -16,7 +16,7 @@ import type { ServerReply, ServerRequest, ServerSample, ServerSpec } from './gat
 export interface Running {
   listen(port: number): Promise<number>;
   close(): Promise<void>;
-  /** ioauth: publishes the revocation of a session on the app's revocation bus. */
+  /** ioauth: revokes a session through the app's `RevocationService`, as a logout does. */
   revoke?(sid: string, sub: string): Promise<void>;
 }
 
@@ -120,7 +120,7 @@ async function handle(request: ServerRequest): Promise<ServerReply | undefined> 
     case 'memory':
       return memory();
     case 'revoke':
-      if (!running?.revoke) throw new Error('no revocation bus here');
+      if (!running?.revoke) throw new Error('no revocation here');
       await running.revoke(request.sid, request.sub);
       return { type: 'done' };
     case 'disconnect':

@@ -1,28 +1,7 @@
-import { randomBytes } from 'node:crypto';
-
-import pg from 'pg';
-
 import { throughput, type BenchPlan, type BenchResult } from './harness.js';
+import { freshDatabase } from './postgres-database.js';
 
 const LOGIN_TARGET = 0.833;
-
-/** A database of its own on the PostgreSQL server at `serverUrl`, and how to drop it. */
-async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ioauth_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 /**
  * Login throughput against the cost of one argon2id verification measured in the same run (the login path should

@@ -88,7 +88,7 @@ describe('npm run ioauth (the CLI) on the embedded store', () => {
     async () => {
       await server?.stop();
       server = undefined;
-      expect(await runCli(['users', 'add', 'carol'], env, 'other\n')).toMatchObject({
+      expect(await runCli(['users', 'add', 'carol'], env, 'another-pass-42\n')).toMatchObject({
         code: 1,
         stderr: 'ioauth: a user with this name exists already\n',
       });
@@ -99,6 +99,35 @@ describe('npm run ioauth (the CLI) on the embedded store', () => {
       expect((await runCli(['users', 'list'], env)).stdout).toBe(
         'carol\tscopes=chat:read,chat:write\troles= (disabled)\n',
       );
+    },
+    SLOW,
+  );
+
+  it.each<{ what: string; password: string; stderr: string; minLength?: string }>([
+    { what: 'one character', password: 'x', stderr: 'ioauth: the password is shorter than 8 characters\n' },
+    {
+      what: 'a common password',
+      password: 'iloveyou1',
+      stderr: 'ioauth: the password is one of the most commonly used: choose another\n',
+    },
+    {
+      what: 'a password shorter than IOAUTH_PASSWORD_MIN_LENGTH',
+      password: 'k7#qZp2!x9',
+      stderr: 'ioauth: the password is shorter than 12 characters\n',
+      minLength: '12',
+    },
+  ])(
+    'refuses $what, saying why without echoing it, and adds no one',
+    async ({ password, stderr, minLength }) => {
+      await server?.stop();
+      server = undefined;
+      const cliEnv = minLength ? { ...env, IOAUTH_PASSWORD_MIN_LENGTH: minLength } : env;
+      expect(await runCli(['users', 'add', 'erin'], cliEnv, `${password}\n`)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr,
+      });
+      expect((await runCli(['users', 'list'], env)).stdout).not.toContain('erin');
     },
     SLOW,
   );

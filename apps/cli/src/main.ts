@@ -9,6 +9,8 @@ import {
   IOAUTH_USERS,
   normalizeUsername,
   PasswordHasher,
+  PasswordPolicy,
+  WeakPasswordError,
   type UserRepository,
 } from '@ioauth/store';
 
@@ -59,6 +61,7 @@ users
     const name = username(raw);
     const password = await readPassword();
     await withContext(async (context) => {
+      context.get(PasswordPolicy).assertAcceptable(password);
       const passwordHash = await context.get(PasswordHasher).hash(password);
       await context
         .get<UserRepository>(IOAUTH_USERS)
@@ -72,7 +75,8 @@ users
   .action(async (raw: string) => {
     const name = username(raw);
     await withContext(async (context) => {
-      await context.get(AuthService).revokeUser(name);
+      // Revoked first and durably: the record outlives the user row, so their tokens stay refused after restarts.
+      await context.get(AuthService).revokeUser(name, 'user_removed');
       if (!(await context.get<UserRepository>(IOAUTH_USERS).remove(name))) throw new Error(`no user ${name}`);
       console.log(`removed ${name}`);
     });
@@ -104,7 +108,7 @@ for (const [command, disabled] of [
       await withContext(async (context) => {
         const found = await context.get<UserRepository>(IOAUTH_USERS).setDisabled(name, disabled, new Date());
         if (!found) throw new Error(`no user ${name}`);
-        if (disabled) await context.get(AuthService).revokeUser(name);
+        if (disabled) await context.get(AuthService).revokeUser(name, 'user_disabled');
         console.log(`${command}d ${name}`);
       });
     });
@@ -140,7 +144,8 @@ program.parseAsync().catch((error: unknown) => {
   const known =
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseBusyError ||
-    error instanceof DuplicateUserError;
+    error instanceof DuplicateUserError ||
+    error instanceof WeakPasswordError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`ioauth: ${known ? message : message.split('\n')[0]}\n`);
   process.exit(1);

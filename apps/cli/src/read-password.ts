@@ -1,18 +1,14 @@
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 
-import { MAX_PASSWORD_BYTES } from '@ioauth/auth-http';
-
 /**
  * Reads a new password from standard input, never from the command line (where it would land in the shell history
  * and the process list): piped, the whole input less one trailing newline; on a terminal, typed twice, unechoed.
  */
 export async function readPassword(): Promise<string> {
   const password = process.stdin.isTTY ? await prompt() : await piped();
+  // The password policy judges the rest, once the configuration (its minimum length) is read.
   if (password.length === 0) throw new Error('the password is empty');
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    throw new Error(`the password is longer than ${MAX_PASSWORD_BYTES} bytes`);
-  }
   return password;
 }
 

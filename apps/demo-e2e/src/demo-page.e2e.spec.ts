@@ -61,6 +61,9 @@ const TTL = 5;
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Websockets to its own origin only: the page below connects under this very policy.
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self';");
+    expect(page.headers.get('x-powered-by')).toBeNull();
     expect(await page.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     for (const path of ['/auth/nope', '/health/nope', '/.well-known/nope', '/metrics', '/nope']) {
       const response = await fetch(`${server.url}${path}`);
@@ -109,6 +112,32 @@ const TTL = 5;
       expect(await bob.state.getAttribute('data-state')).toBe('closed');
       expect(await bob.focused()).toBe('login-heading');
       await bob.screenshot('logged-out');
+    },
+    SLOW,
+  );
+
+  it(
+    'says so when the server does not confirm a logout, and still leaves the session view',
+    async () => {
+      const page = await open();
+      await page.login('alice');
+      // The server falls over just as the user logs out: every revocation request fails.
+      await page.page.route('**/auth/revoke', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ statusCode: 503, code: 'service_unavailable', message: 'down' }),
+        }),
+      );
+      await page.page.getByRole('button', { name: 'Log out' }).click();
+      await page.loginNotice
+        .filter({
+          hasText: 'the session may stay active on the server until it expires (service_unavailable)',
+        })
+        .waitFor();
+      expect(await page.sessionView.isHidden()).toBe(true);
+      expect(await page.focused()).toBe('login-heading');
+      await page.screenshot('logout-unconfirmed');
     },
     SLOW,
   );

@@ -1,7 +1,7 @@
 import { IoauthSocket, type SessionTokens } from '@ioauth/client';
 import type { ChatMessage, MeResponse } from '@ioauth/contracts';
 
-import { sendErrorText, signedOutText } from './messages.js';
+import { logoutFailedText, sendErrorText, signedOutText } from './messages.js';
 import type { SessionView } from './session-view.js';
 
 /** Who the server says the token is for, from `GET /auth/me`: the normalised name, not what was typed. */
@@ -50,8 +50,9 @@ export class DemoSession {
         view.setExpiry(tokens.expiresAt);
       }),
       this.socket.on('unauthorized', (error) => {
-        // The server may still hold the session (a refused handshake): end it there too; a revoked one answers 401.
-        void tokens.logout();
+        // The server may still hold the session (a refused handshake): end it there too; a revoked one answers 200
+        // as well. A failure adds nothing the user can act on to the reason shown.
+        tokens.logout().catch(() => undefined);
         this.end(signedOutText(error));
       }),
       () => this.socket.socket.off('chat:message', onMessage),
@@ -86,12 +87,19 @@ export class DemoSession {
     }
   }
 
-  /** Logs out: the socket first, so that the revocation it causes is not reported as a surprise. */
+  /**
+   * Logs out: the socket first, so that the revocation it causes is not reported as a surprise. The page's session
+   * ends either way (the SDK has forgotten the tokens); the notice says whether the server confirmed.
+   */
   async logout(): Promise<void> {
     if (this.ended) return;
     this.socket.close();
-    await this.tokens.logout();
-    this.end('You are logged out.');
+    try {
+      await this.tokens.logout();
+      this.end('You are logged out.');
+    } catch (error) {
+      this.end(logoutFailedText(error));
+    }
   }
 
   private end(notice: string): void {

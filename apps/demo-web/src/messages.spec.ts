@@ -1,6 +1,6 @@
 import { IoauthError } from '@ioauth/client';
 
-import { loginErrorText, sendErrorText, signedOutText } from './messages.js';
+import { loginErrorText, logoutFailedText, sendErrorText, signedOutText } from './messages.js';
 
 describe('what the demo page says', () => {
   it.each([
@@ -21,6 +21,23 @@ describe('what the demo page says', () => {
     ['unavailable', 'Signed out: server says no (unavailable).'],
   ] as const)('when the socket reports unauthorized with %s', (code, text) => {
     expect(signedOutText(new IoauthError(code, 'server says no'))).toBe(text);
+  });
+
+  it.each([
+    [
+      new IoauthError('service_unavailable', 'the server cannot be reached'),
+      'Logged out of this page, but the server did not confirm it: the session may stay active on the server until it expires (service_unavailable).',
+    ],
+    [
+      new IoauthError('rate_limited', 'later', 429, 30),
+      'Logged out of this page, but the server is refusing requests for a while: the session may stay active on the server until it expires (rate_limited).',
+    ],
+    [
+      new Error('boom'),
+      'Logged out of this page, but the server did not confirm it: the session may stay active on the server until it expires.',
+    ],
+  ])('when the server did not confirm a logout: %s', (error, text) => {
+    expect(logoutFailedText(error)).toBe(text);
   });
 
   it('names the missing scope when chat:send is forbidden', () => {

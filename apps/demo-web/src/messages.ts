@@ -16,6 +16,20 @@ export function loginErrorText(error: unknown): string {
   }
 }
 
+/**
+ * What the login view says when `SessionTokens.logout` could not get the server to confirm. The page has forgotten
+ * the tokens either way, but the session may still be live on the server until it expires: the user should know,
+ * as on a shared computer.
+ */
+export function logoutFailedText(error: unknown): string {
+  const code = isIoauthError(error) ? ` (${error.code})` : '';
+  const why =
+    isIoauthError(error) && error.code === 'rate_limited'
+      ? 'the server is refusing requests for a while'
+      : 'the server did not confirm it';
+  return `Logged out of this page, but ${why}: the session may stay active on the server until it expires${code}.`;
+}
+
 // Why a session ended, by the contract's code (shared/CONTRACT.md).
 const ENDED: Partial<Record<ErrorCode, string>> = {
   token_revoked: 'the session was revoked',

@@ -59,6 +59,15 @@ describe('DemoPageModule', () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(404);
   });
 
+  it('lets the page connect to its own origin only, websockets included (no ws: or wss: to any host)', async () => {
+    await writeFile(join(root, 'index.html'), '<!doctype html><title>demo</title>');
+    const base = await start(root);
+
+    const directives = (await fetch(`${base}/`)).headers.get('content-security-policy')?.split('; ') ?? [];
+    expect(directives).toContain("connect-src 'self'");
+    expect(directives).toContain("default-src 'self'");
+  });
+
   it('starts without a build, saying how to make one', async () => {
     const warn = import.meta.jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const base = await start(join(root, 'missing/'));

@@ -10,6 +10,12 @@ export const IOAUTH_EXTERNAL_VERIFIER = 'IOAUTH:EXTERNAL_VERIFIER';
 /** Injection token of the `RevocationBus`; in-process unless an app provides another (Redis, for a cluster). */
 export const IOAUTH_REVOCATION_BUS = 'IOAUTH:REVOCATION_BUS';
 
+/**
+ * Injection token of the `RevocationLog`, the durable record of revocations, when a module provides one
+ * (`StoreModule` does: the database). Without one, revocations live in memory and on the bus only.
+ */
+export const IOAUTH_REVOCATION_LOG = 'IOAUTH:REVOCATION_LOG';
+
 /** Injection token of the `RateLimitStore`; in memory unless an app provides another (Redis, for a cluster). */
 export const IOAUTH_RATE_LIMIT_STORE = 'IOAUTH:RATE_LIMIT_STORE';
 

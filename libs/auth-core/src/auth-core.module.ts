@@ -29,6 +29,8 @@ import { closeRedis, connectRedis, type RedisClient } from './redis/redis-connec
 import { RedisRevocationBus } from './revocation/redis-revocation.bus.js';
 import { InProcessRevocationBus, type RevocationBus } from './revocation/revocation.js';
 import { RevocationList } from './revocation/revocation-list.js';
+import { RevocationService } from './revocation/revocation.service.js';
+import { RevocationSync } from './revocation/revocation-sync.js';
 import { TokenService } from './tokens/token.service.js';
 import { ExternalTokenVerifier } from './verify-only/external-token.verifier.js';
 
@@ -140,8 +142,11 @@ const KEY_SET_REFRESH_INTERVAL = 60_000;
         new RevocationList(bus, clock, (config.accessTokenTtl + config.clockTolerance) * 1000),
       inject: [IOAUTH_REVOCATION_BUS, IOAUTH_CONFIG, IOAUTH_CLOCK],
     },
+    RevocationService,
+    RevocationSync,
   ],
   exports: [
+    RevocationService,
     IOAUTH_REDIS,
     IOAUTH_RATE_LIMIT_STORE,
     IOAUTH_REVOCATION_BUS,

@@ -7,6 +7,7 @@ export {
   IOAUTH_RATE_LIMIT_STORE,
   IOAUTH_REDIS,
   IOAUTH_REVOCATION_BUS,
+  IOAUTH_REVOCATION_LOG,
 } from './auth-core.constants.js';
 export { AuthError, isAuthError, RateLimitedError } from './auth.error.js';
 export { epochSeconds, systemClock, type Clock } from './clock.js';
@@ -46,6 +47,8 @@ export {
 } from './authorization/require-grants.decorator.js';
 export { InProcessRevocationBus, type Revocation, type RevocationBus } from './revocation/revocation.js';
 export { RevocationList } from './revocation/revocation-list.js';
+export type { RevocationLog, RevocationPage } from './revocation/revocation-log.js';
+export { RevocationService } from './revocation/revocation.service.js';
 export {
   MemoryRateLimitStore,
   type RateLimitStore,

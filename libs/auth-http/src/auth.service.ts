@@ -6,11 +6,10 @@ import {
   AuthError,
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
-  IOAUTH_REVOCATION_BUS,
+  RevocationService,
   TokenService,
   type Clock,
   type IoauthConfig,
-  type RevocationBus,
 } from '@ioauth/auth-core';
 import type { AccessTokenClaims, TokenResponse } from '@ioauth/contracts';
 import { AuthMetrics } from '@ioauth/observability';
@@ -19,7 +18,6 @@ import {
   IOAUTH_USERS,
   normalizeUsername,
   PasswordHasher,
-  type RevocationReason,
   type SessionRepository,
   type User,
   type UserRepository,
@@ -42,7 +40,7 @@ export class AuthService {
     private readonly rateLimit: LoginRateLimit,
     @Inject(IOAUTH_USERS) private readonly users: UserRepository,
     @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
-    @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
+    private readonly revocations: RevocationService,
     @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
     @Optional() private readonly metrics?: AuthMetrics,
@@ -50,11 +48,13 @@ export class AuthService {
 
   /**
    * Checks a username and password. An unknown or disabled user costs the same argon2id work as a wrong password
-   * and gets the same answer.
-   * @throws AuthError `invalid_credentials`.
+   * and gets the same answer. The attempt counts against the username before anything else (see
+   * `LoginRateLimit.reserve`): a locked username costs no lookup and no hashing, whatever the password.
+   * @throws AuthError `invalid_credentials`; `RateLimitedError` (`rate_limited`) past the per-username limit.
    */
   async verifyCredentials(rawUsername: string, password: string): Promise<User> {
     const username = normalizeUsername(rawUsername);
+    if (username !== undefined) await this.rateLimit.reserve(username);
     const user = username === undefined ? undefined : await this.users.findByUsername(username);
     const valid =
       user !== undefined && !user.disabled
@@ -63,7 +63,6 @@ export class AuthService {
     if (!valid || !user) {
       this.audit.warn({ event: 'login.failed', user: username ?? null });
       this.metrics?.logins.inc({ result: 'failure' });
-      if (username !== undefined) await this.rateLimit.recordFailure(username);
       throw new AuthError('invalid_credentials', 'username or password is wrong');
     }
     await this.rateLimit.recordSuccess(user.username);
@@ -82,6 +81,7 @@ export class AuthService {
       refreshTokenHash: refresh.hash,
       now: new Date(now),
       expiresAt: new Date(now + this.config.refreshTokenTtl * 1000),
+      absoluteExpiresAt: new Date(now + this.config.sessionMaxAge * 1000),
     });
     this.audit.log({ event: 'login.succeeded', user: user.username, sid });
     return this.tokenResponse(user, sid, refresh.token);
@@ -118,7 +118,8 @@ export class AuthService {
       }
       case 'reused':
         this.audit.warn({ event: 'refresh.reused', user: outcome.session.sub, sid: outcome.session.sid });
-        await this.publish(outcome.session.sid, outcome.session.sub, 'refresh_token_reused');
+        // The rotation revoked the session's refresh tokens; its access tokens and sockets end here.
+        await this.revokeSession(outcome.session.sid, outcome.session.sub, 'refresh_token_reused');
         throw new AuthError('refresh_token_reused', 'refresh token was used before: the session is revoked');
       case 'revoked':
         throw new AuthError('token_revoked', 'the session is revoked');
@@ -132,26 +133,40 @@ export class AuthService {
     await this.revokeSession(claims.sid, claims.sub, 'logout');
   }
 
-  /** Revokes a session, whether or not it was live, and tells every process. */
-  async revokeSession(sid: string, sub: string, reason: RevocationReason): Promise<void> {
-    await this.sessions.revokeSession(sid, reason, new Date(this.clock.now()));
+  /**
+   * RFC 7009 token revocation of a refresh token: ends its session (refresh tokens and live sockets) without
+   * needing an access token, so an expired one never keeps a session alive. A spent token of the session ends it
+   * too, as presenting it to the refresh grant would (and a logout racing a refresh still logs out). An unknown,
+   * spent-and-revoked or malformed token is no error (RFC 7009 section 2.2): nothing is said about which tokens
+   * exist, and a malformed one costs no database work.
+   */
+  async revokeRefreshToken(refreshToken: string): Promise<void> {
+    if (!isRefreshTokenShaped(refreshToken)) return;
+    const session = await this.sessions.findByRefreshTokenHash(hashRefreshToken(refreshToken));
+    if (!session || session.revokedAt !== undefined) return;
+    await this.revokeSession(session.sid, session.sub, 'logout');
+  }
+
+  /**
+   * Revokes a session, whether or not it was live: stored before it returns, then refused by every process (see
+   * `RevocationService`).
+   */
+  async revokeSession(sid: string, sub: string, reason: string): Promise<void> {
+    await this.revocations.revokeSession(sid, sub, reason);
     this.audit.log({ event: 'session.revoked', user: sub, sid, reason });
-    await this.publish(sid, sub, reason);
-  }
-
-  /** Revokes every session and every live token of a user (admin action, `sessions revoke --user`). */
-  async revokeUser(sub: string, reason: RevocationReason = 'admin'): Promise<number> {
-    const now = this.clock.now();
-    const revoked = await this.sessions.revokeUserSessions(sub, reason, new Date(now));
-    this.audit.log({ event: 'user.revoked', user: sub, sessions: revoked.length, reason });
-    this.metrics?.revocations.inc({ kind: 'user', reason });
-    await this.bus.publish({ kind: 'user', sub, reason, at: now });
-    return revoked.length;
-  }
-
-  private async publish(sid: string, sub: string, reason: RevocationReason): Promise<void> {
     this.metrics?.revocations.inc({ kind: 'session', reason });
-    await this.bus.publish({ kind: 'session', sid, sub, reason, at: this.clock.now() });
+  }
+
+  /**
+   * Revokes every session and every live token of a user (`users remove`, `users disable`,
+   * `sessions revoke --user`), durably: it holds after the user row is gone and across restarts.
+   * @returns the number of live sessions it ended.
+   */
+  async revokeUser(sub: string, reason = 'admin'): Promise<number> {
+    const ended = await this.revocations.revokeUser(sub, reason);
+    this.audit.log({ event: 'user.revoked', user: sub, sessions: ended, reason });
+    this.metrics?.revocations.inc({ kind: 'user', reason });
+    return ended;
   }
 
   private tokenResponse(user: User, sid: string, refreshToken: string): TokenResponse {

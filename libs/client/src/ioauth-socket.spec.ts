@@ -94,6 +94,16 @@ describe('IoauthSocket', () => {
     expect(second).toBeLessThanOrEqual(3_000);
   });
 
+  it('comes back after the longest backoff when closed for going over its event budget', async () => {
+    const { scheduler, fake, unauthorized } = await connected();
+    fake.fire('auth:error', { code: 'rate_limited', message: 'too many events' });
+    fake.fire('disconnect', 'io server disconnect');
+    expect(scheduler.pending()).toEqual([30_000]);
+    await scheduler.advance(30_000);
+    expect(fake.connects).toBe(2);
+    expect(unauthorized).toEqual([]);
+  });
+
   it.each(['token_invalid', 'token_revoked', 'forbidden', 'token_missing'])(
     'stops on a handshake refused with %s',
     async (code) => {

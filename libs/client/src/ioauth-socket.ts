@@ -151,8 +151,14 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
     this.unauthorized(new IoauthError(code, error.data?.message ?? code));
   }
 
-  private onAuthError(code: 'token_expired' | 'token_revoked', message: string = code): void {
+  private onAuthError(
+    code: 'token_expired' | 'token_revoked' | 'rate_limited',
+    message: string = code,
+  ): void {
     if (code === 'token_revoked') return this.unauthorized(new IoauthError(code, message));
+    // Closed for sending over its event budget: the session is fine, but coming straight back would only be closed
+    // again, so wait the longest backoff.
+    if (code === 'rate_limited') return this.reconnectLater(this.backoff.max);
     // The server closes the socket right after: reconnect with a fresh token (the auth callback refreshes).
     this.setState('reconnecting');
     this.tokens.refresh().then(

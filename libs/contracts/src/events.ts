@@ -22,7 +22,11 @@ export interface ChatMessage {
 /** Events the server emits (socket.io typed events, shared/CONTRACT.md). */
 export interface ServerToClientEvents {
   'auth:expiring': (payload: { exp: number }) => void;
-  'auth:error': (payload: { code: 'token_expired' | 'token_revoked'; message?: string }) => void;
+  /** The socket is closed right after: its token expired or was revoked, or it kept sending over its budget. */
+  'auth:error': (payload: {
+    code: 'token_expired' | 'token_revoked' | 'rate_limited';
+    message?: string;
+  }) => void;
   exception: (payload: ExceptionPayload) => void;
   'chat:message': (message: ChatMessage) => void;
 }

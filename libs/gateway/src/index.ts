@@ -13,6 +13,7 @@ export { namespacePolicy } from './policy/namespace-policies.js';
 export { WS_REDIS_ADAPTER } from './ws-auth.constants.js';
 export { WsAuthModule } from './ws-auth.module.js';
 export type {
+  EventBudget,
   NamespacePolicy,
   NamespacePolicyRule,
   RoomPolicyRule,

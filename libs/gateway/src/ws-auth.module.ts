@@ -13,11 +13,13 @@ import {
 
 import { publishingThroughOutages } from './adapter/adapter-publisher.js';
 import { SocketServerSecurity } from './adapter/socket-server-security.js';
+import { SocketBudgets } from './budget/socket-budgets.service.js';
 import { WsErrorFilter } from './guards/ws-error.filter.js';
 import { WsJwtGuard } from './guards/ws-jwt.guard.js';
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
 import { WsTokenVerifier } from './handshake/ws-token.verifier.js';
 import { TokenLifecycle } from './lifecycle/token-lifecycle.service.js';
+import { RecoveryGate } from './recovery/recovery-gate.js';
 import { WS_REDIS_ADAPTER } from './ws-auth.constants.js';
 import { WsAuthConfigurableModule } from './ws-auth.module-definition.js';
 import { WsAuthService } from './ws-auth.service.js';
@@ -38,6 +40,8 @@ const REDIS_ADAPTER_CLIENTS = 'IOAUTH:WS_REDIS_ADAPTER_CLIENTS';
     HandshakeAuthenticator,
     TokenLifecycle,
     SocketServerSecurity,
+    SocketBudgets,
+    RecoveryGate,
     WsJwtGuard,
     WsErrorFilter,
     WsAuthService,
@@ -61,7 +65,15 @@ const REDIS_ADAPTER_CLIENTS = 'IOAUTH:WS_REDIS_ADAPTER_CLIENTS';
       inject: [REDIS_ADAPTER_CLIENTS, IOAUTH_CONFIG],
     },
   ],
-  exports: [WsJwtGuard, WsErrorFilter, WsAuthService, TokenLifecycle, SocketServerSecurity, WS_REDIS_ADAPTER],
+  exports: [
+    WsJwtGuard,
+    WsErrorFilter,
+    WsAuthService,
+    TokenLifecycle,
+    SocketServerSecurity,
+    SocketBudgets,
+    WS_REDIS_ADAPTER,
+  ],
 })
 export class WsAuthModule
   extends WsAuthConfigurableModule

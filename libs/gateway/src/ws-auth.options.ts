@@ -20,6 +20,12 @@ export interface RoomPolicyRule {
   scopes?: readonly string[];
 }
 
+/** A budget of events: `perSecond` on average, and up to `burst` at once after a quiet spell. */
+export interface EventBudget {
+  perSecond: number;
+  burst: number;
+}
+
 /** Options of `WsAuthModule.forRoot`. Token verification itself is configured by `AuthCoreModule`. */
 export interface WsAuthOptions {
   /** Namespace policies, first match wins; a namespace no rule matches needs a valid token. */
@@ -30,4 +36,10 @@ export interface WsAuthOptions {
   refreshWindow?: number;
   /** Width in ms of the expiry scheduler's slots: the precision of `auth:expiring` and of closing at `exp`. */
   expiryResolutionMs?: number;
+  /** Events a socket may send (every `@SubscribeMessage` handler, `whoami`, `auth:refresh`): 100/s, bursts of 200. */
+  eventBudget?: EventBudget;
+  /** `auth:refresh` a socket may send on top, each a signature check: 30 a minute, bursts of 5. */
+  refreshBudget?: EventBudget;
+  /** Over-budget events a socket is forgiven before `auth:error` `rate_limited` and a disconnect: 1/s, bursts of 20. */
+  refusalBudget?: EventBudget;
 }

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
-import {
-  AuthError,
-  hasGrants,
-  IOAUTH_CLOCK,
-  IOAUTH_REVOCATION_BUS,
-  type Clock,
-  type RevocationBus,
-} from '@ioauth/auth-core';
+import { AuthError, hasGrants, RevocationService } from '@ioauth/auth-core';
 
 import { wsIdentity } from './identity/ws-identity.js';
 import { roomPolicy } from './policy/namespace-policies.js';
@@ -20,8 +13,7 @@ import type { WsAuthOptions } from './ws-auth.options.js';
 export class WsAuthService {
   constructor(
     @Inject(WS_AUTH_OPTIONS) private readonly options: WsAuthOptions,
-    @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
-    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    private readonly revocations: RevocationService,
   ) {}
 
   /**
@@ -37,10 +29,13 @@ export class WsAuthService {
   }
 
   /**
-   * Revokes every token a user holds now and closes their sockets on every node (`auth:error` `token_revoked`);
-   * tokens minted later, after a new login or refresh, are accepted again.
+   * Ends every session of a user and closes their sockets on every node (`auth:error` `token_revoked`). With the
+   * store, the kick is recorded before this resolves: the user's refresh tokens are spent and their access tokens
+   * stay refused across restarts; only a new login lets them in again. Without the store it holds in memory and
+   * on the bus only.
+   * @throws when the store cannot record it (nothing is revoked then).
    */
   async kickUser(sub: string, reason = 'admin_kick'): Promise<void> {
-    await this.bus.publish({ kind: 'user', sub, reason, at: this.clock.now() });
+    await this.revocations.revokeUser(sub, reason);
   }
 }

@@ -3,6 +3,7 @@ import { TEST_POSTGRES_URL } from '@ioauth/test-support';
 import { PostgresSqlClient } from './sql/postgres.client.js';
 import { migrate, MIGRATIONS } from './sql/migrations.js';
 import type { SqlClient } from './sql/sql-client.js';
+import { SqlRevocationLog } from './revocations/sql-revocation-log.js';
 import { SqlSessionRepository } from './sessions/sql-session.repository.js';
 import { testDatabases } from './testing/test-databases.js';
 import { SqlUserRepository } from './users/sql-user.repository.js';
@@ -20,16 +21,19 @@ describe.each(databases.map((database) => [database.name, database] as const))(
     let drop: () => Promise<void>;
     let users: SqlUserRepository;
     let sessions: SqlSessionRepository;
+    let log: SqlRevocationLog;
 
     beforeAll(async () => {
       ({ client, drop } = await database.open());
       await migrate(client);
       users = new SqlUserRepository(client);
       sessions = new SqlSessionRepository(client);
+      log = new SqlRevocationLog(client);
     }, 30_000);
     afterAll(() => drop());
     beforeEach(async () => {
       await client.query('delete from ioauth_users');
+      await client.query('delete from ioauth_revocations');
       await users.create(
         {
           username: 'alice',
@@ -41,8 +45,15 @@ describe.each(databases.map((database) => [database.name, database] as const))(
       );
     });
 
-    const open = (sid: string, token = `${sid}-r1`) =>
-      sessions.createSession({ sid, sub: 'alice', refreshTokenHash: token, now: T0, expiresAt: at(HOUR) });
+    const open = (sid: string, token = `${sid}-r1`, absoluteExpiresAt = at(30 * 24 * HOUR)) =>
+      sessions.createSession({
+        sid,
+        sub: 'alice',
+        refreshTokenHash: token,
+        now: T0,
+        expiresAt: at(HOUR),
+        absoluteExpiresAt,
+      });
     const rotate = (token: string, next: string, seconds = 60) =>
       sessions.rotateRefreshToken({
         refreshTokenHash: token,
@@ -137,31 +148,94 @@ describe.each(databases.map((database) => [database.name, database] as const))(
         expect(await rotate('s4-r2', 's4-r3', 10)).toEqual({ status: 'unknown' });
       });
 
-      it('revokes one session, then all of a user, once each', async () => {
-        await open('s5');
-        await open('s6');
-        await open('s7');
-        expect(await sessions.revokeSession('s5', 'logout', at(10))).toMatchObject({
-          sid: 's5',
-          revokedReason: 'logout',
+      it('never extends a session past its absolute end, however often it is refreshed', async () => {
+        await open('s-abs', 's-abs-r1', at(HOUR + 1800));
+        const first = await rotate('s-abs-r1', 's-abs-r2', 2000);
+        expect(first).toMatchObject({ status: 'rotated', session: { expiresAt: at(HOUR + 1800) } });
+        expect(await rotate('s-abs-r2', 's-abs-r3', HOUR + 1799)).toMatchObject({
+          status: 'rotated',
+          session: { expiresAt: at(HOUR + 1800) },
         });
-        expect(await sessions.revokeSession('s5', 'logout', at(11))).toBeUndefined();
-        const revoked = await sessions.revokeUserSessions('alice', 'admin', at(20));
-        expect(revoked.map((session) => session.sid).sort()).toEqual(['s6', 's7']);
-        expect((await sessions.revokedSince(at(15))).map((session) => session.sid).sort()).toEqual([
-          's6',
-          's7',
-        ]);
-        expect(await rotate('s6-r1', 's6-r2', 30)).toMatchObject({ status: 'revoked' });
+        expect(await rotate('s-abs-r3', 's-abs-r4', HOUR + 1800)).toEqual({ status: 'expired' });
       });
 
-      it('purges sessions whose last refresh token has expired', async () => {
+      it('records a session revocation with the end of that session only, once', async () => {
+        await open('s5');
+        await open('s6');
+        const revocation = {
+          kind: 'session',
+          sid: 's5',
+          sub: 'alice',
+          reason: 'logout',
+          at: at(10).getTime(),
+        } as const;
+        expect(await log.record(revocation, at(HOUR))).toBe(1);
+        expect(await log.record(revocation, at(HOUR))).toBe(0);
+        expect(await rotate('s5-r1', 's5-r2', 30)).toMatchObject({ status: 'revoked' });
+        expect(await rotate('s6-r1', 's6-r2', 30)).toMatchObject({ status: 'rotated' });
+        expect((await sessions.findSession('s5'))?.revokedReason).toBe('logout');
+      });
+
+      it('records a user revocation with the end of every live session of that user', async () => {
+        await open('s6');
+        await open('s7');
+        const kick = { kind: 'user', sub: 'alice', reason: 'admin_kick', at: at(20).getTime() } as const;
+        expect(await log.record(kick, at(HOUR))).toBe(2);
+        expect(await rotate('s6-r1', 's6-r2', 30)).toMatchObject({ status: 'revoked' });
+        expect(await rotate('s7-r1', 's7-r2', 30)).toMatchObject({ status: 'revoked' });
+      });
+
+      it('keeps revocations after the user and their sessions are gone', async () => {
+        await open('s8');
+        const keep = new Date(Date.now() + HOUR * 1000);
+        await log.record(
+          { kind: 'session', sid: 's8', sub: 'alice', reason: 'logout', at: T0.getTime() },
+          keep,
+        );
+        await log.record({ kind: 'user', sub: 'alice', reason: 'user_removed', at: T0.getTime() }, keep);
+        await users.remove('alice');
+        const { revocations } = await log.readSince(undefined);
+        expect(revocations).toEqual(
+          expect.arrayContaining([
+            { kind: 'session', sid: 's8', sub: 'alice', reason: 'logout', at: T0.getTime() },
+            { kind: 'user', sub: 'alice', reason: 'user_removed', at: T0.getTime() },
+          ]),
+        );
+      });
+
+      it('reads revocations incrementally, overlapping the previous read, and forgets expired ones', async () => {
+        const keep = new Date(Date.now() + HOUR * 1000);
+        await log.record(
+          { kind: 'user', sub: 'old', reason: 'admin', at: T0.getTime() },
+          new Date(Date.now() - 1),
+        );
+        await log.record({ kind: 'user', sub: 'u1', reason: 'admin', at: T0.getTime() }, keep);
+        const first = await log.readSince(undefined);
+        expect(first.revocations.map((revocation) => revocation.sub)).toEqual(['u1']);
+        await log.record({ kind: 'user', sub: 'u2', reason: 'admin', at: T0.getTime() }, keep);
+        const second = await log.readSince(first.position);
+        // u1 again: the overlap re-reads the last seconds, so a late commit is never skipped.
+        expect(second.revocations.map((revocation) => revocation.sub)).toEqual(['u1', 'u2']);
+        expect(second.position.getTime()).toBeGreaterThanOrEqual(first.position.getTime());
+        const later = new Date(second.position.getTime() + 60_000);
+        expect((await log.readSince(later)).revocations).toEqual([]);
+        expect(await log.purgeExpired(new Date(), 100)).toBe(1);
+        expect(await log.purgeExpired(new Date(Date.now() + 2 * HOUR * 1000), 1)).toBe(1);
+        expect(await log.purgeExpired(new Date(Date.now() + 2 * HOUR * 1000), 100)).toBe(1);
+      });
+
+      it('purges sessions whose last refresh token has expired, and expired refresh tokens, in batches', async () => {
         await open('s8');
         await open('s9');
+        await open('s10');
         await rotate('s9-r1', 's9-r2', 600);
-        expect(await sessions.purgeExpired(at(HOUR + 1))).toBe(1);
+        // s8 and s10 with their tokens, and s9's spent first token.
+        expect(await sessions.purgeExpired(at(HOUR + 1), 1)).toBe(2);
+        expect(await sessions.purgeExpired(at(HOUR + 1), 10)).toBe(2);
+        expect(await sessions.purgeExpired(at(HOUR + 1), 10)).toBe(0);
         expect(await sessions.findSession('s8')).toBeUndefined();
         expect(await sessions.findSession('s9')).toBeDefined();
+        expect(await rotate('s9-r2', 's9-r3', 700)).toMatchObject({ status: 'rotated' });
       });
     });
 

@@ -6,12 +6,15 @@ import {
   FileKeySetStorage,
   IOAUTH_CONFIG,
   IOAUTH_KEY_SET_STORAGE,
+  IOAUTH_REVOCATION_LOG,
   type IoauthConfig,
 } from '@ioauth/auth-core';
 
 import { SqlKeySetStorage } from './keys/sql-key-set.storage.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
-import { RevocationSeeder } from './sessions/revocation-seeder.js';
+import { PasswordPolicy } from './passwords/password-policy.js';
+import { ExpiredDataPurger } from './purge/expired-data.purger.js';
+import { SqlRevocationLog } from './revocations/sql-revocation-log.js';
 import { SqlSessionRepository } from './sessions/sql-session.repository.js';
 import { migrate } from './sql/migrations.js';
 import { PgliteSqlClient } from './sql/pglite.client.js';
@@ -28,7 +31,7 @@ export async function openDatabase(
     ? await PostgresSqlClient.connect(config.databaseUrl)
     : await PgliteSqlClient.open(join(config.dataDir, 'db'));
   try {
-    await migrate(client);
+    await migrate(client instanceof PostgresSqlClient ? client.forMigrations() : client);
   } catch (error) {
     await client.close();
     throw error;
@@ -37,7 +40,8 @@ export async function openDatabase(
 }
 
 /**
- * Users, sessions, refresh tokens and the managed signing keys over the configured database, migrated at start-up.
+ * Users, sessions, refresh tokens, durable revocations and the managed signing keys over the configured database,
+ * migrated at start-up, with a background purge of what has expired.
  * Needs `AuthCoreModule` (for the configuration); global, like it, which is how `AuthCoreModule` finds the key
  * storage this module provides under `IOAUTH_KEY_SET_STORAGE` without depending on it.
  */
@@ -67,10 +71,26 @@ export async function openDatabase(
         new SqlKeySetStorage(sql, new FileKeySetStorage(config.dataDir)),
       inject: [IOAUTH_SQL, IOAUTH_CONFIG],
     },
+    {
+      provide: SqlRevocationLog,
+      useFactory: (sql: SqlClient) => new SqlRevocationLog(sql),
+      inject: [IOAUTH_SQL],
+    },
+    // How AuthCoreModule's RevocationService and RevocationSync find the durable log without depending on the store.
+    { provide: IOAUTH_REVOCATION_LOG, useExisting: SqlRevocationLog },
     PasswordHasher,
-    RevocationSeeder,
+    PasswordPolicy,
+    ExpiredDataPurger,
   ],
-  exports: [IOAUTH_SQL, IOAUTH_USERS, IOAUTH_SESSIONS, IOAUTH_KEY_SET_STORAGE, PasswordHasher],
+  exports: [
+    IOAUTH_SQL,
+    IOAUTH_USERS,
+    IOAUTH_SESSIONS,
+    IOAUTH_KEY_SET_STORAGE,
+    IOAUTH_REVOCATION_LOG,
+    PasswordHasher,
+    PasswordPolicy,
+  ],
 })
 export class StoreModule implements OnApplicationShutdown {
   constructor(@Inject(IOAUTH_SQL) private readonly sql: SqlClient) {}

@@ -3,3 +3,4 @@ export { redisAvailable, TEST_REDIS_URL } from './redis.js';
 export { startRedisServer, type RedisProcess } from './redis-process.js';
 export { failedStart, runCli, startServer, type ServerProcess } from './server-process.js';
 export { connectSocket, refusedConnect, testSocketOptions, waitFor } from './sockets.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';

@@ -117,6 +117,7 @@ export const ioauthConfigSchema = z.object({
   audience: text(512).default('ioauth'),
   accessTokenTtl: wholeNumber(1, 86_400, 900),
   refreshTokenTtl: wholeNumber(60, 31_536_000, 1_209_600),
+  sessionMaxAge: wholeNumber(60, 31_536_000, 2_592_000),
   algorithm: z
     .enum(JWT_ALGORITHMS, { error: `must be one of ${JWT_ALGORITHMS.join(', ')}` })
     .default('ES256'),
@@ -133,6 +134,10 @@ export const ioauthConfigSchema = z.object({
   maxTokenBytes: wholeNumber(1024, 65_536, 8192),
   loginIpLimit: wholeNumber(1, 100_000, 30),
   loginUserLimit: wholeNumber(1, 10_000, 10),
+  // ASVS 5.0 V6.2.1 asks for at least 8 characters and V6.2.9 for at least 64 to be allowed: a minimum beyond that
+  // would refuse the passphrases the policy should welcome.
+  passwordMinLength: wholeNumber(8, 64, 8),
+  refreshIpLimit: wholeNumber(1, 100_000, 60),
   metrics: flag(false),
   trustProxy,
   handshakeIpLimit: wholeNumber(1, 1_000_000, 300),
@@ -195,6 +200,10 @@ export function crossFieldIssues(input: IoauthConfigInput): ConfigIssue[] {
   const refresh = Number(input.refreshTokenTtl ?? 1_209_600);
   if (Number.isFinite(access) && Number.isFinite(refresh) && refresh < access) {
     issues.push({ field: 'refreshTokenTtl', message: 'must not be shorter than IOAUTH_ACCESS_TOKEN_TTL' });
+  }
+  const maxAge = Number(input.sessionMaxAge ?? 2_592_000);
+  if (Number.isFinite(access) && Number.isFinite(maxAge) && maxAge < access) {
+    issues.push({ field: 'sessionMaxAge', message: 'must not be shorter than IOAUTH_ACCESS_TOKEN_TTL' });
   }
   return issues;
 }

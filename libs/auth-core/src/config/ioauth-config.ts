@@ -25,6 +25,8 @@ export interface IoauthConfig {
   accessTokenTtl: number;
   /** Refresh-token lifetime in seconds (`IOAUTH_REFRESH_TOKEN_TTL`). */
   refreshTokenTtl: number;
+  /** Absolute session lifetime in seconds from login, never extended by refresh (`IOAUTH_SESSION_MAX_AGE`). */
+  sessionMaxAge: number;
   /** Signing algorithm (`IOAUTH_JWT_ALG`). */
   algorithm: JwtAlgorithm;
   /** HS256 secret, at least 32 bytes (`IOAUTH_JWT_SECRET`). */
@@ -41,6 +43,13 @@ export interface IoauthConfig {
   loginIpLimit: number;
   /** Failed logins allowed per username in 15 minutes before it is refused for the rest of them (`IOAUTH_LOGIN_USER_LIMIT`). */
   loginUserLimit: number;
+  /** Shortest password accepted where one is set, in characters (`IOAUTH_PASSWORD_MIN_LENGTH`, 8 to 64). */
+  passwordMinLength: number;
+  /**
+   * Refresh grants and RFC 7009 revocations allowed per client IP and minute (`IOAUTH_REFRESH_IP_LIMIT`): each
+   * costs a database round trip, so one client must not be able to spend them without bound.
+   */
+  refreshIpLimit: number;
   /** Serve Prometheus metrics at `GET /metrics` (`IOAUTH_METRICS`). */
   metrics: boolean;
   /**
@@ -83,6 +92,7 @@ export const CONFIG_ENV = {
   audience: 'IOAUTH_AUDIENCE',
   accessTokenTtl: 'IOAUTH_ACCESS_TOKEN_TTL',
   refreshTokenTtl: 'IOAUTH_REFRESH_TOKEN_TTL',
+  sessionMaxAge: 'IOAUTH_SESSION_MAX_AGE',
   algorithm: 'IOAUTH_JWT_ALG',
   secret: 'IOAUTH_JWT_SECRET',
   privateKey: 'IOAUTH_JWT_PRIVATE_KEY',
@@ -91,6 +101,8 @@ export const CONFIG_ENV = {
   maxTokenBytes: 'IOAUTH_MAX_TOKEN_BYTES',
   loginIpLimit: 'IOAUTH_LOGIN_IP_LIMIT',
   loginUserLimit: 'IOAUTH_LOGIN_USER_LIMIT',
+  passwordMinLength: 'IOAUTH_PASSWORD_MIN_LENGTH',
+  refreshIpLimit: 'IOAUTH_REFRESH_IP_LIMIT',
   metrics: 'IOAUTH_METRICS',
   trustProxy: 'IOAUTH_TRUST_PROXY',
   handshakeIpLimit: 'IOAUTH_HANDSHAKE_IP_LIMIT',

@@ -7,6 +7,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import { readJwsHeader, typMatches } from './jws-header.js';
 import { toAuthError } from './jwt-errors.js';
 import { JWT_KEY, keyFromOptions } from './jwt-key.js';
+import { checkNumericDates } from './numeric-date.js';
 
 /** Options of `IoauthJwtService.verify`: the keys and rules are ioauth's; these only narrow them. */
 export interface IoauthVerifyOptions extends Pick<JwtVerifyOptions, 'subject' | 'jwtid' | 'maxAge'> {
@@ -89,8 +90,9 @@ export class IoauthJwtService extends JwtService {
 
   /**
    * Verifies a token and returns its claims.
-   * @throws AuthError `token_invalid` (malformed, oversized, unknown or retired key, wrong algorithm, type, issuer,
-   *   audience or signature, no `exp`, not valid yet) or `token_expired`.
+   * @throws AuthError `token_invalid` (malformed, oversized or not canonical base64url, unknown or retired key, wrong
+   *   algorithm, type, issuer, audience or signature, no `exp`, a time claim that is not seconds, issued in the
+   *   future, not valid yet) or `token_expired`.
    */
   override verify<T extends object = Record<string, unknown>>(
     token: string,
@@ -106,6 +108,7 @@ export class IoauthJwtService extends JwtService {
     const key = header.kid === undefined ? undefined : this.keys.verificationKey(header.kid);
     if (!key) throw new AuthError('token_invalid', 'token signing key is unknown');
     if (header.alg !== key.alg) throw new AuthError('token_invalid', 'token algorithm is not accepted');
+    const now = epochSeconds(this.clock);
     let claims: unknown;
     try {
       claims = super.verify(token, {
@@ -113,7 +116,7 @@ export class IoauthJwtService extends JwtService {
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTolerance: this.config.clockTolerance,
-        clockTimestamp: epochSeconds(this.clock),
+        clockTimestamp: now,
         ...(subject === undefined ? {} : { subject }),
         ...(jwtid === undefined ? {} : { jwtid }),
         ...(maxAge === undefined ? {} : { maxAge }),
@@ -126,8 +129,9 @@ export class IoauthJwtService extends JwtService {
       throw new AuthError('token_invalid', 'token claims are not a JSON object');
     }
     // Contract: every token expires; one without `exp` would authenticate forever.
-    if (typeof (claims as { exp?: unknown }).exp !== 'number')
+    if ((claims as { exp?: unknown }).exp === undefined)
       throw new AuthError('token_invalid', 'token has no expiry');
+    checkNumericDates(claims as Record<string, unknown>, now, this.config.clockTolerance);
     return claims as T;
   }
 

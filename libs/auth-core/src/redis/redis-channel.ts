@@ -25,6 +25,7 @@ export interface Listening<B> {
  */
 export class RedisChannel<T> {
   private readonly listeners = new Set<(message: T) => void>();
+  private readonly gapListeners = new Set<() => void>();
   private readonly logger: Logger;
 
   protected constructor(
@@ -39,6 +40,12 @@ export class RedisChannel<T> {
   protected async listen(): Promise<Listening<this>> {
     const subscriber = this.publisher.duplicate();
     subscriber.on('error', () => undefined);
+    // Every `ready` after the first follows a reconnect: what was published meanwhile never reached this process.
+    let connected = false;
+    subscriber.on('ready', () => {
+      if (connected) for (const listener of this.gapListeners) listener();
+      connected = true;
+    });
     await subscriber.connect();
     await subscriber.subscribe(this.channel, (message) => this.receive(message));
     return { bus: this, close: () => closeRedis(subscriber) };
@@ -52,6 +59,12 @@ export class RedisChannel<T> {
   subscribe(listener: (message: T) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` after each reconnect of the subscriber, when messages may have been missed. */
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
   }
 
   private receive(text: string): void {

@@ -35,6 +35,29 @@ describe('RevocationList', () => {
     expect(list.isRevoked({ sid: 's1', sub: 'alice' })).toBe(false);
   });
 
+  it('tells its listeners of each revocation once, and of a user revoked again later', async () => {
+    const { bus, list } = setup();
+    const heard: string[] = [];
+    list.subscribe((revocation) => heard.push(`${revocation.kind}:${revocation.at}`));
+    const session = { kind: 'session', sid: 's1', sub: 'alice', reason: 'logout', at: NOW * 1000 } as const;
+    await bus.publish(session);
+    list.add(session);
+    const user = { kind: 'user', sub: 'bob', reason: 'admin', at: NOW * 1000 } as const;
+    list.add(user);
+    list.add({ ...user, at: NOW * 1000 - 5000 });
+    list.add({ ...user, at: NOW * 1000 + 1000 });
+    expect(heard).toEqual([`session:${NOW * 1000}`, `user:${NOW * 1000}`, `user:${NOW * 1000 + 1000}`]);
+  });
+
+  it('ignores a revocation read from the store once no token it refuses can be valid', () => {
+    const { list } = setup();
+    const heard: unknown[] = [];
+    list.subscribe((revocation) => heard.push(revocation));
+    list.add({ kind: 'user', sub: 'bob', reason: 'admin', at: (NOW - 905) * 1000 });
+    expect(heard).toEqual([]);
+    expect(list.isRevoked({ sub: 'bob', iat: NOW - 1000 })).toBe(false);
+  });
+
   it('stops listening when closed', async () => {
     const { bus, list } = setup();
     list.close();

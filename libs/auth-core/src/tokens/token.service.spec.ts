@@ -5,6 +5,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { isAuthError } from '../auth.error.js';
 import { KeyStore } from '../keys/key-store.js';
 import { forge, NOW, refusal, setup } from '../testing/auth-core.setup.js';
+import { hasUrlSafeSignature, NON_CANONICAL_ENCODINGS } from '../testing/non-canonical-encodings.js';
 
 const grant = { sub: 'alice', sid: 'session-1', scope: ['chat:read', 'chat:write'], roles: ['member'] };
 const HS_SECRET = 'a-test-secret-of-at-least-thirty-two-bytes!';
@@ -334,6 +335,37 @@ describe('TokenService', () => {
       expect(isAuthError(error)).toBe(true);
       expect(error).toMatchObject({ code });
     });
+
+    it.each([
+      ['an exp of 1e400 (Infinity)', 'exp', '1e400'],
+      ['an exp in milliseconds', 'exp', `${(NOW + 900) * 1000}`],
+      ['an iat of 1e400 (Infinity)', 'iat', '1e400'],
+      ['an iat in milliseconds', 'iat', `${NOW * 1000}`],
+      ['an iat in the future beyond the clock tolerance', 'iat', `${NOW + 6}`],
+      ['an nbf of -1e400 (-Infinity)', 'nbf', '-1e400'],
+    ])('refuses a token with %s (RFC 7519 section 2, NumericDate)', async (_case, name, value) => {
+      // Written as JSON text: JSON.stringify cannot write 1e400.
+      const json = JSON.stringify(valid.claims).replace(new RegExp(`"${name}":\\d+`), `"${name}":${value}`);
+      const token = signed(valid.header, Buffer.from(json).toString('base64url'));
+      expect(await refusal(() => ctx.tokens.verifyAccessToken(token))).toMatchObject({
+        code: 'token_invalid',
+      });
+    });
+
+    it.each(NON_CANONICAL_ENCODINGS)(
+      'refuses its own token written with %s, before any signature work',
+      async (_case, change) => {
+        let { token } = ctx.tokens.issueAccessToken(grant);
+        while (!hasUrlSafeSignature(token)) token = ctx.tokens.issueAccessToken(grant).token;
+        const variant = change(token);
+        expect(variant).not.toBe(token);
+        expect(await refusal(() => ctx.tokens.verifyAccessToken(variant))).toMatchObject({
+          code: 'token_invalid',
+          message: 'token is not canonical base64url',
+        });
+        expect(ctx.tokens.verifyAccessToken(token).sub).toBe('alice');
+      },
+    );
 
     it('refuses a value that is not a string', async () => {
       expect(await refusal(() => ctx.tokens.verifyAccessToken(42 as unknown as string))).toMatchObject({

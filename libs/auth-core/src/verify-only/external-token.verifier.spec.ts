@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Logger } from '@nestjs/common';
+
 import { isAuthError } from '../auth.error.js';
 import type { IoauthConfigInput } from '../config/ioauth-config.js';
 import { ConfigError, parseIoauthConfig } from '../config/load-config.js';
 import { FrozenClock, forge, NOW, refusal } from '../testing/auth-core.setup.js';
+import { hasUrlSafeSignature, NON_CANONICAL_ENCODINGS } from '../testing/non-canonical-encodings.js';
 import { ExternalTokenVerifier, type JwksTimings } from './external-token.verifier.js';
 
 const SECRET = 'the-php-backend-shared-secret-0123456789';
@@ -38,6 +41,8 @@ const jwk = (publicKey: KeyObject, kid: string, alg: string) => ({
 const es256 = (kid: string, payload: unknown = claims(), privateKey = ec.privateKey) =>
   forge({ alg: 'ES256', kid }, payload, { alg: 'ES256', privateKey });
 const pem = (publicKey: KeyObject) => publicKey.export({ type: 'spki', format: 'pem' }) as string;
+// A payload segment from JSON text, for numbers JSON.stringify cannot write (1e400).
+const rawPayload = (json: string) => Buffer.from(json).toString('base64url');
 
 async function verifier(input: IoauthConfigInput, timings?: JwksTimings): Promise<ExternalTokenVerifier> {
   const created = await ExternalTokenVerifier.create(parseIoauthConfig(input), clock, timings);
@@ -135,6 +140,57 @@ describe('ExternalTokenVerifier', () => {
       });
     });
 
+    describe('time claims (RFC 7519 section 2, NumericDate)', () => {
+      it.each([
+        ['an exp of 1e400 (Infinity)', `{"sub":"alice","exp":1e400}`],
+        ['an exp in milliseconds', `{"sub":"alice","exp":${(NOW + 900) * 1000}}`],
+        ['an exp after year 9999', `{"sub":"alice","exp":253402300800}`],
+        ['an iat of 1e400 (Infinity)', `{"sub":"alice","exp":${NOW + 900},"iat":1e400}`],
+        ['an iat in milliseconds', `{"sub":"alice","exp":${NOW + 900},"iat":${NOW * 1000}}`],
+        [
+          'an iat in the future beyond the clock tolerance',
+          `{"sub":"alice","exp":${NOW + 900},"iat":${NOW + 6}}`,
+        ],
+        ['an iat that is not a number', `{"sub":"alice","exp":${NOW + 900},"iat":"${NOW}"}`],
+        ['an nbf of -1e400 (-Infinity)', `{"sub":"alice","exp":${NOW + 900},"nbf":-1e400}`],
+        ['a negative nbf', `{"sub":"alice","exp":${NOW + 900},"nbf":-1}`],
+      ])('refuses a token with %s', async (_case, json) => {
+        await expect(shared.verify(php(rawPayload(json)))).rejects.toMatchObject(INVALID);
+      });
+
+      it.each([
+        ['a fractional exp', claims({ exp: NOW + 900.5 })],
+        ['an iat in the future within the clock tolerance', claims({ iat: NOW + 4 })],
+        ['an exp at the end of year 9999', claims({ exp: 253_402_300_799 })],
+      ])('accepts a token with %s', async (_case, payload) => {
+        expect((await shared.verify(php(payload))).sub).toBe('alice');
+      });
+    });
+
+    describe('explicit typing (RFC 8725 section 3.11)', () => {
+      it.each([
+        'dpop+jwt',
+        'application/dpop+jwt',
+        'logout+jwt',
+        'secevent+jwt',
+        'refresh+jwt',
+        'JOSE',
+        'id+jwt',
+      ])('refuses a token of type %s', async (typ) => {
+        await expect(shared.verify(php(claims(), { alg: 'HS256', typ }))).rejects.toMatchObject({
+          code: 'token_invalid',
+          message: 'token type is not accepted',
+        });
+      });
+
+      it.each(['JWT', 'jwt', 'application/jwt', 'at+jwt', 'AT+JWT', 'application/at+jwt'])(
+        'accepts a token of type %s',
+        async (typ) => {
+          expect((await shared.verify(php(claims(), { alg: 'HS256', typ }))).sub).toBe('alice');
+        },
+      );
+    });
+
     describe('iss and aud', () => {
       let strict: ExternalTokenVerifier;
       beforeAll(async () => {
@@ -221,6 +277,24 @@ describe('ExternalTokenVerifier', () => {
     ])('refuses a token %s', async (_case, make) => {
       await expect(fromFile.verify(make())).rejects.toMatchObject(INVALID);
     });
+
+    it.each(NON_CANONICAL_ENCODINGS)(
+      'refuses a token written with %s, before any signature work',
+      async (_case, change) => {
+        let token = es256('ec-1');
+        while (!hasUrlSafeSignature(token)) token = es256('ec-1');
+        expect((await fromFile.verify(token)).sub).toBe('alice');
+        const variant = change(token);
+        expect(variant).not.toBe(token);
+        expect(Buffer.from(variant.split('.')[2] as string, 'base64')).toEqual(
+          Buffer.from(token.split('.')[2] as string, 'base64url'),
+        );
+        await expect(fromFile.verify(variant)).rejects.toMatchObject({
+          code: 'token_invalid',
+          message: 'token is not canonical base64url',
+        });
+      },
+    );
 
     it('refuses to start on an unreadable file', async () => {
       const error = await refusal(() => verifier({ verifyJwksFile: join(dir, 'missing.json') }));
@@ -323,13 +397,85 @@ describe('ExternalTokenVerifier', () => {
       expect(requests).toBe(1);
     });
 
-    it('gives unavailable when the key set server fails', async () => {
-      await serve((_req, res) => {
-        res.statusCode = 500;
-        res.end();
+    it.each<[string, RequestListener]>([
+      [
+        'answers 500',
+        (_req, res) => {
+          res.statusCode = 500;
+          res.end();
+        },
+      ],
+      ['answers text that is not JSON', (_req, res) => res.end('<html>maintenance</html>')],
+      ['answers JSON that is not a JWKS', (_req, res) => res.end('{"keys":"none"}')],
+      ['drops the connection', (req) => req.socket.destroy()],
+    ])(
+      'requests a key set server that %s at most once per cooldown, and gives unavailable meanwhile',
+      async (_case, failure) => {
+        await serve((req, res) => (requests > 2 ? res.end(JSON.stringify(served)) : failure(req, res)));
+        const own = new FrozenClock();
+        const remote = await ExternalTokenVerifier.create(
+          parseIoauthConfig({ verifyJwksUrl: url }),
+          own,
+          timings,
+        );
+        const burst = async () => {
+          for (let i = 0; i < 10; i += 1)
+            await expect(remote?.verify(es256('ec-1'))).rejects.toMatchObject({ code: 'unavailable' });
+          const together = await Promise.allSettled(
+            Array.from({ length: 10 }, () => remote?.verify(es256('ec-1'))),
+          );
+          expect(together.map((outcome) => outcome.status === 'rejected' && outcome.reason)).toEqual(
+            Array.from({ length: 10 }, () => expect.objectContaining({ code: 'unavailable' })),
+          );
+        };
+        await burst();
+        expect(requests).toBe(1);
+        own.advance(timings.cooldownMs / 1000 - 1);
+        await burst();
+        expect(requests).toBe(1);
+        own.advance(1);
+        await burst();
+        expect(requests).toBe(2);
+
+        // Once the server answers again, the first verification after the cooldown gets the keys.
+        own.advance(timings.cooldownMs / 1000);
+        expect((await remote?.verify(es256('ec-1')))?.sub).toBe('alice');
+        expect(requests).toBe(3);
+      },
+    );
+  });
+
+  describe('start-up warnings', () => {
+    let warned: unknown[][];
+    beforeEach(() => {
+      warned = [];
+      import.meta.jest.spyOn(Logger.prototype, 'warn').mockImplementation((...args: unknown[]) => {
+        warned.push(args);
       });
-      const remote = await verifier({ verifyJwksUrl: url }, timings);
-      await expect(remote.verify(es256('ec-1'))).rejects.toMatchObject({ code: 'unavailable' });
+    });
+    afterEach(() => import.meta.jest.restoreAllMocks());
+
+    it.each([
+      ['neither iss nor aud', {}, 'IOAUTH_VERIFY_ISSUER and IOAUTH_VERIFY_AUDIENCE unset: '],
+      ['no aud', { verifyIssuer: 'php-app' }, 'IOAUTH_VERIFY_AUDIENCE unset: '],
+      ['no iss', { verifyAudience: 'chat' }, 'IOAUTH_VERIFY_ISSUER unset: '],
+    ])(
+      'warns once when verify-only mode checks %s (RFC 8725 sections 3.8 and 3.9)',
+      async (_case, input, text) => {
+        await verifier({ verifySecret: SECRET, ...input });
+        expect(warned).toEqual([[expect.stringMatching(new RegExp(`^${text}`))]]);
+        expect(JSON.stringify(warned)).not.toContain(SECRET);
+      },
+    );
+
+    it('says nothing when iss and aud are both required', async () => {
+      await verifier({ verifySecret: SECRET, verifyIssuer: 'php-app', verifyAudience: 'chat' });
+      expect(warned).toEqual([]);
+    });
+
+    it('says nothing when verify-only mode is off', async () => {
+      await ExternalTokenVerifier.create(parseIoauthConfig({}), clock);
+      expect(warned).toEqual([]);
     });
   });
 

@@ -3,16 +3,20 @@ import { readFile } from 'node:fs/promises';
 
 import { Logger } from '@nestjs/common';
 import { JwtService, type JwtVerifyOptions } from '@nestjs/jwt';
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 
 import { AuthError } from '../auth.error.js';
 import { epochSeconds, type Clock } from '../clock.js';
 import type { IoauthConfig } from '../config/ioauth-config.js';
 import { ConfigError } from '../config/load-config.js';
-import { readJwsHeader, type JwsHeader } from '../jwt/jws-header.js';
+import { readJwsHeader, typMatches, type JwsHeader } from '../jwt/jws-header.js';
 import { toAuthError } from '../jwt/jwt-errors.js';
 import { JWT_KEY, keyFromOptions } from '../jwt/jwt-key.js';
+import { checkNumericDates } from '../jwt/numeric-date.js';
 import { readClaim } from './claim-path.js';
+import { remoteKeySet, type JwksTimings } from './remote-key-set.js';
+
+export type { JwksTimings } from './remote-key-set.js';
 
 /** Who a token minted by another backend says the caller is. */
 export interface ExternalIdentity {
@@ -31,26 +35,23 @@ export interface ExternalIdentity {
 
 type KeyResolver = (header: JwsHeader) => Promise<KeyObject>;
 
-/** Timings of the remote JWKS cache. */
-export interface JwksTimings {
-  /** Give up on a JWKS request after this many ms. */
-  timeoutMs: number;
-  /** Refetch on an unknown `kid` at most once per this many ms. */
-  cooldownMs: number;
-  /** Refetch a JWKS older than this many ms. */
-  maxAgeMs: number;
-}
-
 const DEFAULT_TIMINGS: JwksTimings = { timeoutMs: 5_000, cooldownMs: 30_000, maxAgeMs: 600_000 };
 // Asymmetric algorithms a JWKS key may verify; the key's own type narrows it further (RFC 8725 section 3.1).
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 const SECRET_ALGORITHMS = ['HS256'];
+// Explicit typing (RFC 8725 section 3.11): a token whose `typ` names another kind of JWT (a DPoP proof `dpop+jwt`,
+// RFC 9449; a logout or security event token, RFC 8417; a refresh token the other backend types itself) is no
+// access token, even when the same key signed it. An untyped token, or one typed as a plain JWT or an RFC 9068
+// access token, is what backends that mint access tokens send, so those are accepted.
+const ACCEPTED_TYPES = ['JWT', 'at+jwt'];
 const logger = new Logger('ExternalTokenVerifier');
 
 /**
  * Verify-only mode: trusts tokens minted by another backend (the PHP frontend of the original case) through a
- * shared HS256 secret, a JWKS URL (cached, refetched on an unknown `kid` at most once per cooldown, with a timeout)
- * or a JWKS file. `iss` and `aud` are required when configured; `exp` is required unless `requireExp` is off.
+ * shared HS256 secret, a JWKS URL (cached, requested at most once per cooldown whether it answers or fails, with a
+ * timeout) or a JWKS file. `iss` and `aud` are required when configured; `exp` is required unless `requireExp` is
+ * off; `exp`, `nbf` and `iat` must be times in seconds, `iat` not in the future; a `typ`, if any, must be `JWT` or
+ * `at+jwt`.
  */
 export class ExternalTokenVerifier {
   private readonly jwt = new JwtService({ secretOrKeyProvider: keyFromOptions });
@@ -76,38 +77,37 @@ export class ExternalTokenVerifier {
       const key = createSecretKey(Buffer.from(config.verifySecret, 'utf8'));
       verifier = new ExternalTokenVerifier(config, clock, SECRET_ALGORITHMS, async () => key);
     } else if (config.verifyJwksUrl !== undefined) {
-      const jwks = createRemoteJWKSet(new URL(config.verifyJwksUrl), {
-        timeoutDuration: timings.timeoutMs,
-        cooldownDuration: timings.cooldownMs,
-        cacheMaxAge: timings.maxAgeMs,
-      });
+      const jwks = remoteKeySet(new URL(config.verifyJwksUrl), timings, clock);
       verifier = new ExternalTokenVerifier(config, clock, JWKS_ALGORITHMS, keyObjects(jwks));
     } else if (config.verifyJwksFile !== undefined) {
       const jwks = createLocalJWKSet(await readJwksFile(config.verifyJwksFile));
       verifier = new ExternalTokenVerifier(config, clock, JWKS_ALGORITHMS, keyObjects(jwks));
     }
-    if (verifier && !config.requireExp) {
-      logger.warn('IOAUTH_REQUIRE_EXP=false: tokens without exp are accepted and never expire on their own');
-    }
+    if (verifier) warnOfLooseChecks(config);
     return verifier;
   }
 
   /**
    * Verifies a token of the other backend and maps it to an identity.
-   * @throws AuthError `token_invalid`, `token_expired`, or `unavailable` when the JWKS cannot be fetched.
+   * @throws AuthError `token_invalid`, `token_expired`, or `unavailable` when the JWKS cannot be fetched (or failed
+   *   less than a cooldown ago).
    */
   async verify(token: string): Promise<ExternalIdentity> {
     const header = readJwsHeader(token, this.config.maxTokenBytes);
     if (!this.algorithms.includes(header.alg))
       throw new AuthError('token_invalid', 'token algorithm is not accepted');
+    const { typ } = header;
+    if (typ !== undefined && !ACCEPTED_TYPES.some((accepted) => typMatches(typ, accepted)))
+      throw new AuthError('token_invalid', 'token type is not accepted');
     const key = await this.resolveKey(header);
+    const now = epochSeconds(this.clock);
     let claims: unknown;
     try {
       claims = this.jwt.verify(token, {
         [JWT_KEY]: key,
         algorithms: [header.alg as 'HS256'],
         clockTolerance: this.config.clockTolerance,
-        clockTimestamp: epochSeconds(this.clock),
+        clockTimestamp: now,
         ...(this.config.verifyIssuer === undefined ? {} : { issuer: this.config.verifyIssuer }),
         ...(this.config.verifyAudience === undefined ? {} : { audience: this.config.verifyAudience }),
       } as JwtVerifyOptions);
@@ -117,6 +117,7 @@ export class ExternalTokenVerifier {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new AuthError('token_invalid', 'token claims are not a JSON object');
     }
+    checkNumericDates(claims as Record<string, unknown>, now, this.config.clockTolerance);
     return this.identity(claims as Record<string, unknown>);
   }
 
@@ -151,6 +152,25 @@ export class ExternalTokenVerifier {
       ...(typeof claims['jti'] === 'string' ? { jti: claims['jti'] } : {}),
       claims,
     };
+  }
+}
+
+/** Says at start-up, once, which checks of the other backend's tokens are off. */
+function warnOfLooseChecks(config: IoauthConfig): void {
+  if (!config.requireExp) {
+    logger.warn('IOAUTH_REQUIRE_EXP=false: tokens without exp are accepted and never expire on their own');
+  }
+  const unchecked = [
+    ...(config.verifyIssuer === undefined ? [{ variable: 'IOAUTH_VERIFY_ISSUER', claim: 'iss' }] : []),
+    ...(config.verifyAudience === undefined ? [{ variable: 'IOAUTH_VERIFY_AUDIENCE', claim: 'aud' }] : []),
+  ];
+  if (unchecked.length > 0) {
+    // RFC 8725 sections 3.8 and 3.9: without them, whatever else the other backend signs with the same key (ID
+    // tokens, tokens for another of its services) authenticates sockets here too.
+    logger.warn(
+      `${unchecked.map((item) => item.variable).join(' and ')} unset: tokens are accepted whatever their ` +
+        `${unchecked.map((item) => item.claim).join(' and ')}, such as tokens the other backend minted for another service`,
+    );
   }
 }
 

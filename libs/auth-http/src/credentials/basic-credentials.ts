@@ -1,5 +1,5 @@
-/** Longest password accepted, in UTF-8 bytes, checked before hashing (argon2 work must not grow with input). */
-export const MAX_PASSWORD_BYTES = 1024;
+import { MAX_PASSWORD_BYTES } from '@ioauth/store';
+
 // base64 of the longest username and password, plus the scheme: anything longer is refused unread.
 const MAX_HEADER_LENGTH = 2048;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

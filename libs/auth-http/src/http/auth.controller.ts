@@ -9,6 +9,7 @@ import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
 import { LoginRateLimit } from '../credentials/login-rate-limit.js';
 import { CurrentUser } from '../guards/current-user.decorator.js';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard.js';
+import { RefreshRateLimit } from '../tokens/refresh-rate-limit.js';
 import { ErrorBodyFilter } from './error-body.filter.js';
 
 /** The HTTP API of shared/CONTRACT.md. */
@@ -30,6 +31,8 @@ export class AuthController {
 
   @Post('token')
   @HttpCode(200)
+  // Counted before the body is validated or the database touched.
+  @UseGuards(RefreshRateLimit)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   token(@Body() body: unknown): Promise<TokenResponse> {
@@ -38,6 +41,24 @@ export class AuthController {
       throw new AuthError('invalid_request', 'grant_type must be refresh_token');
     if (typeof refreshToken !== 'string') throw new AuthError('invalid_request', 'refresh_token is required');
     return this.auth.refresh(refreshToken);
+  }
+
+  /**
+   * RFC 7009: the body is JSON or, as section 2.1 specifies, a form (`token`, optional `token_type_hint`, which
+   * may be ignored: only refresh tokens are revocable here). 200 `{}` whether or not the token was known.
+   */
+  @Post('revoke')
+  @HttpCode(200)
+  @UseGuards(RefreshRateLimit)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  async revoke(@Body() body: unknown): Promise<Record<string, never>> {
+    const { token, token_type_hint: hint } = (body ?? {}) as Record<string, unknown>;
+    if (typeof token !== 'string') throw new AuthError('invalid_request', 'token is required');
+    if (hint !== undefined && typeof hint !== 'string')
+      throw new AuthError('invalid_request', 'token_type_hint must be text');
+    await this.auth.revokeRefreshToken(token);
+    return {};
   }
 
   @Post('logout')

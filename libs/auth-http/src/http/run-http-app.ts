@@ -40,6 +40,9 @@ export async function runHttpApp(
     // `request.ip`, which the per-IP login limit counts, is the peer address unless IOAUTH_TRUST_PROXY names the
     // peer as a proxy allowed to set X-Forwarded-For (OWASP ASVS V2.2.1: a client must not pick its own address).
     app.set('trust proxy', config.trustProxy);
+    // Express names itself in X-Powered-By on every response, which tells an attacker only which exploits to try
+    // (OWASP ASVS V14.3.3: no response discloses the components behind it).
+    app.disable('x-powered-by');
     app.enableShutdownHooks();
     configure(app);
     await app.listen(config.port, '127.0.0.1');

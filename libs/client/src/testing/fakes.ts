@@ -60,6 +60,7 @@ export function fakeApi(answer?: (path: string, init: RequestInit) => Response |
     const custom = answer?.(path, init);
     if (custom) return custom;
     if (path === '/auth/logout') return new Response(null, { status: 204 });
+    if (path === '/auth/revoke') return Response.json({});
     issued += 1;
     const body: TokenResponse = {
       access_token: `access-${issued}`,

@@ -73,13 +73,95 @@ describe('SessionTokens', () => {
     await expect(tokens.login('alice', 'wrong')).rejects.toMatchObject({ code: 'invalid_credentials' });
   });
 
-  it('logs out on the server with the access token and forgets the tokens', async () => {
-    const { api, tokens } = session();
-    await tokens.login('alice', 'pw');
-    await tokens.logout();
-    expect(api.requests[1]?.path).toBe('/auth/logout');
-    expect(new Headers(api.requests[1]?.init.headers).get('authorization')).toBe('Bearer access-1');
-    expect(tokens.active).toBe(false);
+  describe('logout()', () => {
+    it('revokes the refresh token on the server (RFC 7009), with no access token, and forgets the tokens', async () => {
+      const { api, tokens } = session();
+      await tokens.login('alice', 'pw');
+      await tokens.logout();
+      expect(api.requests[1]?.path).toBe('/auth/revoke');
+      expect(api.requests[1]?.init.method).toBe('POST');
+      expect(JSON.parse(String(api.requests[1]?.init.body))).toEqual({ token: 'refresh-1' });
+      expect(new Headers(api.requests[1]?.init.headers).get('authorization')).toBeNull();
+      expect(tokens.active).toBe(false);
+    });
+
+    it('works after the access token expired, without refreshing first', async () => {
+      const { api, scheduler, tokens } = session();
+      await tokens.login('alice', 'pw');
+      scheduler.time += 3600_000;
+      await tokens.logout();
+      expect(api.requests.map((request) => request.path)).toEqual(['/auth/login', '/auth/revoke']);
+    });
+
+    it.each([
+      [
+        'the server cannot be reached',
+        () => Promise.reject(new TypeError('fetch failed')),
+        'service_unavailable',
+      ],
+      [
+        'the server fails',
+        () => Response.json({ statusCode: 503, code: 'service_unavailable', message: 'x' }, { status: 503 }),
+        'service_unavailable',
+      ],
+      [
+        'a proxy answers 502 without a body',
+        () => new Response('bad gateway', { status: 502 }),
+        'service_unavailable',
+      ],
+      [
+        'the server is rate limiting',
+        () =>
+          Response.json(
+            { statusCode: 429, code: 'rate_limited', message: 'later' },
+            { status: 429, headers: { 'retry-after': '30' } },
+          ),
+        'rate_limited',
+      ],
+    ])(
+      'rejects with an IoauthError when %s, and forgets the tokens all the same',
+      async (_case, fail, code) => {
+        // A promise where the fake expects a response: the fake fetch hands it on, as a real fetch settles.
+        const { tokens } = session((path) =>
+          path === '/auth/revoke' ? (fail() as unknown as Response) : undefined,
+        );
+        await tokens.login('alice', 'pw');
+        const failure = await tokens.logout().catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(IoauthError);
+        expect(failure).toMatchObject({ code });
+        expect(tokens.active).toBe(false);
+      },
+    );
+
+    it('keeps the tokens forgotten when a refresh under way answers after the logout', async () => {
+      let answerRefresh: (response: Response) => void = () => undefined;
+      const { tokens } = session((path) =>
+        path === '/auth/token'
+          ? (new Promise<Response>((resolve) => (answerRefresh = resolve)) as unknown as Response)
+          : undefined,
+      );
+      await tokens.login('alice', 'pw');
+      const refreshing = tokens.refresh().catch((error: unknown) => error);
+      await tokens.logout();
+      answerRefresh(
+        Response.json({
+          access_token: 'late',
+          token_type: 'Bearer',
+          expires_in: 900,
+          refresh_token: 'r',
+          scope: '',
+        }),
+      );
+      expect(await refreshing).toMatchObject({ code: 'token_missing' });
+      expect(tokens.active).toBe(false);
+      await expect(tokens.accessToken()).rejects.toMatchObject({ code: 'token_missing' });
+    });
+
+    it('resolves without a request when there is no session', async () => {
+      const { api, tokens } = session();
+      await tokens.logout();
+      expect(api.requests).toEqual([]);
+    });
   });
 
   it('fetches without credentials, so a 401 Basic challenge cannot open the browser’s login dialog', async () => {

@@ -100,15 +100,22 @@ export class SessionTokens
     return this.pending;
   }
 
-  /** Ends the session on the server (its live sockets close everywhere) and forgets the tokens. */
+  /**
+   * Ends the session on the server, its live sockets closing everywhere, and forgets the tokens here whatever the
+   * outcome. It revokes the refresh token (`POST /auth/revoke`, RFC 7009), which needs no access token, so it works
+   * after the access token expired too. It rejects when the server did not confirm, so that the app can tell the
+   * user the session may still be live (on a shared computer, say) and offer to try again.
+   * @throws IoauthError `service_unavailable` (unreachable, or a 5xx), `rate_limited` (with `retryAfter`).
+   */
   async logout(): Promise<void> {
     const current = this.current;
     this.clear();
     if (!current) return;
-    await this.request('/auth/logout', {
+    await this.request('/auth/revoke', {
       method: 'POST',
-      headers: { authorization: `Bearer ${current.access}` },
-    }).catch(() => undefined);
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: current.refresh }),
+    });
   }
 
   private async spend(): Promise<string> {
@@ -120,10 +127,20 @@ export class SessionTokens
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: current.refresh }),
       });
-      return this.use((await response.json()) as TokenResponse).access_token;
+      const tokens = (await response.json()) as TokenResponse;
+      // Logged out (or another session adopted) while the refresh was under way: the new pair belongs to a session
+      // being revoked, and must not come back to life here.
+      if (this.current !== current)
+        throw new IoauthError('token_missing', 'the session changed during the refresh');
+      return this.use(tokens).access_token;
     } catch (error) {
       // A refused refresh token ends the session; a network or server failure leaves it to try again.
-      if (error instanceof IoauthError && error.status !== undefined && error.status < 500)
+      if (
+        error instanceof IoauthError &&
+        error.status !== undefined &&
+        error.status < 500 &&
+        this.current === current
+      )
         this.current = undefined;
       throw error;
     }

@@ -4,8 +4,9 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
+import { SocketBudgets } from '../budget/socket-budgets.service.js';
 import { WS_REDIS_ADAPTER, type RedisAdapterFactory } from '../ws-auth.constants.js';
-import { bindMessageHandlers } from './message-handlers.js';
+import { bindMessageHandlers, type AdmitEvent } from './message-handlers.js';
 import { SocketServerSecurity } from './socket-server-security.js';
 
 // The handshake carries a token of at most a few KB and ioauth's events are small; socket.io's default of 1 MB
@@ -14,12 +15,15 @@ const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 
 /**
  * The socket.io adapter of an app using `WsAuthModule`: every server it creates authenticates every handshake on
- * every namespace, keeps authenticating recovered sessions, and, with `REDIS_URL`, shares broadcasts across
- * processes through `@socket.io/redis-adapter`. It binds `@SubscribeMessage` handlers to a socket for less than
- * Nest's `IoAdapter`, with the same responses. Install it with `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
+ * every namespace, restores a recovered session only to a socket authenticated again, removes the children of
+ * dynamic namespaces once empty, and, with `REDIS_URL`, shares broadcasts across processes through
+ * `@socket.io/redis-adapter`. It binds `@SubscribeMessage` handlers to a socket for less than Nest's `IoAdapter`,
+ * with the same responses, each event charged to its socket's budget first. Install it with
+ * `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
  */
 export class IoauthIoAdapter extends IoAdapter {
   private readonly payloadOf = (payload: unknown) => this.mapPayload(payload);
+  private admit: AdmitEvent | undefined;
 
   constructor(private readonly app: INestApplicationContext) {
     super(app);
@@ -29,6 +33,10 @@ export class IoauthIoAdapter extends IoAdapter {
     const recovery = options?.connectionStateRecovery;
     const server: Server = super.createIOServer(port, {
       maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+      // socket.io makes the child of a dynamic namespace before any middleware can refuse the handshake, and keeps
+      // it for ever unless told otherwise: one per name a client tried, without bound (issue 11, item 8). With
+      // this, a child goes as its last socket leaves, a refused handshake's included (socket.io's `_remove`).
+      cleanupEmptyChildNamespaces: true,
       ...options,
       // A recovered session must authenticate again: socket.io skips middlewares on recovery by default.
       ...(recovery ? { connectionStateRecovery: { ...recovery, skipMiddlewares: false } } : {}),
@@ -36,6 +44,8 @@ export class IoauthIoAdapter extends IoAdapter {
     const redisAdapter = this.app.get<RedisAdapterFactory | null>(WS_REDIS_ADAPTER, { strict: false });
     if (redisAdapter) server.adapter(redisAdapter);
     this.app.get(SocketServerSecurity, { strict: false }).secure(server);
+    const budgets = this.app.get(SocketBudgets, { strict: false });
+    this.admit = (socket, event, args) => budgets.admit(socket, event, args);
     return server;
   }
 
@@ -44,6 +54,6 @@ export class IoauthIoAdapter extends IoAdapter {
     handlers: MessageMappingProperties[],
     transform: (data: unknown) => Observable<unknown>,
   ): void {
-    bindMessageHandlers(socket, handlers, transform, this.payloadOf, this.logger);
+    bindMessageHandlers(socket, handlers, transform, this.payloadOf, this.logger, this.admit);
   }
 }

@@ -6,6 +6,8 @@ import type { Socket } from 'socket.io';
 // Nest's `mapPayload`: the acknowledgement callback, when the client sent one, is the last argument.
 type MapPayload = (payload: unknown) => { data: unknown; ack?: unknown };
 type Transform = (result: unknown) => Observable<unknown>;
+/** Decides whether an event may reach its handler, answering the client itself when it may not. */
+export type AdmitEvent = (socket: Socket, event: string, args: readonly unknown[]) => boolean;
 
 // Responses still pending when their socket disconnects: dropped then, as Nest's IoAdapter does with `takeUntil`.
 const pending = new WeakMap<Socket, Set<Subscription>>();
@@ -30,7 +32,7 @@ function dropPendingOnDisconnect(socket: Socket): Set<Subscription> {
  * connection paid whether or not it ever sent an event, and about 6 KB of heap per idle socket (bench/gateway).
  * Per event the handler's result goes through Nest's `transform` as before; the responses are the same: a non-nil
  * result is acknowledged, or emitted when it is `{ event, data }`, nothing once the socket is gone, and a failing
- * handler is logged without silencing its event.
+ * handler is logged without silencing its event. An event `admit` refuses never reaches its handler.
  */
 export function bindMessageHandlers(
   socket: Socket,
@@ -38,6 +40,7 @@ export function bindMessageHandlers(
   transform: Transform,
   mapPayload: MapPayload,
   logger: LoggerService,
+  admit?: AdmitEvent,
 ): void {
   for (const { message, callback, isAckHandledManually } of handlers) {
     const respond = (response: unknown, ack: unknown) => {
@@ -48,6 +51,7 @@ export function bindMessageHandlers(
     };
     // One argument arrives as itself, several as their array: the payload Nest's `fromEvent` would have mapped.
     socket.on(message as string, (...args: unknown[]) => {
+      if (admit && !admit(socket, message as string, args)) return;
       const { data, ack } = mapPayload(args.length > 1 ? args : args[0]);
       let subscription: Subscription;
       try {

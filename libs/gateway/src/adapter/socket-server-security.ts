@@ -3,10 +3,12 @@ import type { Namespace, Server } from 'socket.io';
 
 import { HandshakeAuthenticator } from '../handshake/handshake-authenticator.js';
 import { TokenLifecycle } from '../lifecycle/token-lifecycle.service.js';
+import { RecoveryGate } from '../recovery/recovery-gate.js';
 
 /**
  * Puts the handshake middleware first on every namespace of a socket.io server (the main one, every namespace
- * created later, and the children of dynamic namespaces) and follows every socket that connects. Installed on the
+ * created later, and the children of dynamic namespaces), holds a recovered session back until its socket is
+ * authenticated, and follows every socket that connects. Installed on the
  * server rather than per gateway because Nest guards do not run on connect (nestjs/nest#882) and a client may
  * never join `/` (socket.io#3851).
  */
@@ -18,6 +20,7 @@ export class SocketServerSecurity {
   constructor(
     private readonly handshake: HandshakeAuthenticator,
     private readonly lifecycle: TokenLifecycle,
+    private readonly recovery: RecoveryGate,
   ) {}
 
   /** Number of servers secured so far: `WsAuthModule` refuses to boot gateways none of which is. */
@@ -32,6 +35,7 @@ export class SocketServerSecurity {
       if (this.secured.has(namespace)) return;
       this.secured.add(namespace);
       namespace.use(this.handshake.middleware);
+      this.recovery.guard(namespace);
       namespace.on('connection', this.lifecycle.attach);
     };
     secure(server.sockets);

@@ -6,16 +6,15 @@ import {
   hasGrants,
   IOAUTH_CLOCK,
   IOAUTH_CONFIG,
-  IOAUTH_REVOCATION_BUS,
   isAuthError,
   RevocationList,
   type Clock,
   type IoauthConfig,
   type Revocation,
-  type RevocationBus,
 } from '@ioauth/auth-core';
 import type { AckError, ErrorCode, WhoAmI } from '@ioauth/contracts';
 
+import { SocketBudgets } from '../budget/socket-budgets.service.js';
 import { setWsIdentity, wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
 import { WsTokenVerifier } from '../handshake/ws-token.verifier.js';
 import { namespacePolicy, roomPolicy } from '../policy/namespace-policies.js';
@@ -52,13 +51,14 @@ export class TokenLifecycle implements OnModuleDestroy {
   constructor(
     @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
-    @Inject(IOAUTH_REVOCATION_BUS) bus: RevocationBus,
     @Inject(WS_AUTH_OPTIONS) private readonly options: WsAuthOptions,
     private readonly verifier: WsTokenVerifier,
     private readonly revocations: RevocationList,
+    private readonly budgets: SocketBudgets,
   ) {
     this.wheel = new ExpiryWheel(clock, (socket) => this.onDue(socket), options.expiryResolutionMs ?? 100);
-    this.unsubscribe = bus.subscribe((revocation) => this.onRevocation(revocation));
+    // The list, not the bus: it hears the bus and the catch-up from the store alike, each revocation once.
+    this.unsubscribe = revocations.subscribe((revocation) => this.onRevocation(revocation));
   }
 
   onModuleDestroy(): void {
@@ -81,10 +81,12 @@ export class TokenLifecycle implements OnModuleDestroy {
   // its own (about 0.3 KB each, measured in bench/gateway.bench.ts).
   private readonly listeners = ((lifecycle: TokenLifecycle) => ({
     whoami(this: Socket, ...args: unknown[]) {
-      lifecycle.whoami(this, lastFunction(args));
+      if (lifecycle.budgets.admit(this, 'whoami', args)) lifecycle.whoami(this, lastFunction(args));
     },
     refresh(this: Socket, ...args: unknown[]) {
-      void lifecycle.refresh(this, args[0], lastFunction(args));
+      // Budgeted before any verification: each one costs a signature check (issue 11, item 7).
+      if (lifecycle.budgets.admitRefresh(this, args))
+        void lifecycle.refresh(this, args[0], lastFunction(args));
     },
     disconnect(this: Socket) {
       lifecycle.registry.remove(this);
@@ -122,7 +124,7 @@ export class TokenLifecycle implements OnModuleDestroy {
       if (token.length > this.config.maxTokenBytes)
         throw new AuthError('token_invalid', 'the token is too large');
       next = await this.verifier.verify(token);
-      if (next.sub !== current.sub) throw new AuthError('token_invalid', 'the token is for another user');
+      if (next.sub !== current.sub) return this.refuseOtherUser(socket, current.sub, answer);
       if (this.revocations.isRevoked(next)) throw new AuthError('token_revoked', 'the session is revoked');
     } catch (error) {
       const code = isAuthError(error) ? error.code : 'unavailable';
@@ -144,6 +146,18 @@ export class TokenLifecycle implements OnModuleDestroy {
     this.schedule(socket);
     this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace: socket.nsp.name });
     answer({ exp: next.exp ?? 0 });
+  }
+
+  // Another user's valid token offered in-band is an attack (a stolen token tried on a live socket), not a mistake a
+  // client makes: refused, and the socket closed (issue 11, item 14).
+  private refuseOtherUser(socket: Socket, sub: string, answer: (result: unknown) => void): void {
+    this.logger.warn({
+      msg: 'in-band refresh with another user’s token: socket closed',
+      sub,
+      namespace: socket.nsp.name,
+    });
+    answer(ackError('token_invalid', 'the token is for another user'));
+    socket.disconnect();
   }
 
   // New scopes and roles apply at once: a socket that lost what a room asks for leaves it.

@@ -5,12 +5,11 @@ export interface Session {
   createdAt: Date;
   /** When its current refresh token expires. */
   expiresAt: Date;
+  /** When the session ends whatever is refreshed: no refresh token outlives it (`IOAUTH_SESSION_MAX_AGE`). */
+  absoluteExpiresAt: Date;
   revokedAt?: Date;
-  revokedReason?: RevocationReason;
+  revokedReason?: string;
 }
-
-/** Why a session was revoked. */
-export type RevocationReason = 'logout' | 'refresh_token_reused' | 'admin';
 
 /** What presenting a refresh token led to. */
 export type RefreshOutcome =
@@ -23,19 +22,24 @@ export type RefreshOutcome =
   | { status: 'expired' }
   | { status: 'unknown' };
 
-/** Sessions and their refresh tokens, stored by hash only. */
+/**
+ * Sessions and their refresh tokens, stored by hash only. Revoking them is the `RevocationLog`'s work
+ * (`SqlRevocationLog`), which records the revocation in the same transaction.
+ */
 export interface SessionRepository {
-  /** Opens a session with its first refresh token. */
+  /** Opens a session with its first refresh token, which expires at `expiresAt` at the latest. */
   createSession(input: {
     sid: string;
     sub: string;
     refreshTokenHash: string;
     now: Date;
     expiresAt: Date;
+    absoluteExpiresAt: Date;
   }): Promise<Session>;
   /**
    * Spends a refresh token and stores the next one, atomically: of concurrent uses of one token at most one is
-   * `rotated`, and any later one is `reused`, which revokes the session.
+   * `rotated`, and any later one is `reused`, which revokes the session. The next token expires at `expiresAt`
+   * or at the session's absolute end, whichever comes first (rotation never extends a session).
    */
   rotateRefreshToken(input: {
     refreshTokenHash: string;
@@ -43,13 +47,15 @@ export interface SessionRepository {
     now: Date;
     expiresAt: Date;
   }): Promise<RefreshOutcome>;
-  /** Revokes a live session; undefined when it was unknown or revoked already. */
-  revokeSession(sid: string, reason: RevocationReason, now: Date): Promise<Session | undefined>;
-  /** Revokes every live session of a user, returning them. */
-  revokeUserSessions(sub: string, reason: RevocationReason, now: Date): Promise<Session[]>;
   findSession(sid: string): Promise<Session | undefined>;
-  /** Sessions revoked at or after `since`: what a process starting up must refuse while their tokens live. */
-  revokedSince(since: Date): Promise<Session[]>;
-  /** Deletes sessions whose last refresh token expired before `before`; returns how many. */
-  purgeExpired(before: Date): Promise<number>;
+  /**
+   * The session a refresh token belongs to, whether that token is live, spent or expired: what RFC 7009 revocation
+   * ends. Undefined for a hash never issued (or purged).
+   */
+  findByRefreshTokenHash(refreshTokenHash: string): Promise<Session | undefined>;
+  /**
+   * Deletes up to `limit` sessions whose last refresh token expired before `before` (their refresh tokens with
+   * them), then up to `limit` expired refresh tokens of live sessions; returns how many rows it deleted.
+   */
+  purgeExpired(before: Date, limit: number): Promise<number>;
 }

@@ -24,7 +24,14 @@ describe.each(databases.map((database) => [database.name, database] as const))(
     afterAll(() => drop());
 
     const open = (sid: string, refreshTokenHash: string, sub = 'alice') =>
-      sessions.createSession({ sid, sub, refreshTokenHash, now: T0, expiresAt: LATER });
+      sessions.createSession({
+        sid,
+        sub,
+        refreshTokenHash,
+        now: T0,
+        expiresAt: LATER,
+        absoluteExpiresAt: LATER,
+      });
     const refreshTokenCount = async (hash: string) =>
       (
         await client.query<{ count: number }>(
@@ -34,13 +41,9 @@ describe.each(databases.map((database) => [database.name, database] as const))(
       )[0]?.count;
 
     it('opens a session with its first refresh token', async () => {
-      expect(await open('s1', 'h1')).toEqual({ sid: 's1', sub: 'alice', createdAt: T0, expiresAt: LATER });
-      expect(await sessions.findSession('s1')).toEqual({
-        sid: 's1',
-        sub: 'alice',
-        createdAt: T0,
-        expiresAt: LATER,
-      });
+      const session = { sid: 's1', sub: 'alice', createdAt: T0, expiresAt: LATER, absoluteExpiresAt: LATER };
+      expect(await open('s1', 'h1')).toEqual(session);
+      expect(await sessions.findSession('s1')).toEqual(session);
       expect(await refreshTokenCount('h1')).toBe(1);
     });
 
@@ -53,6 +56,19 @@ describe.each(databases.map((database) => [database.name, database] as const))(
     it('stores no refresh token when the session cannot be stored', async () => {
       await expect(open('s4', 'h4', 'nobody')).rejects.toThrow();
       expect(await refreshTokenCount('h4')).toBe(0);
+    });
+
+    it('finds the session of a refresh token by its hash, live or spent, and nothing for an unknown hash', async () => {
+      await open('s5', 'h5');
+      await sessions.rotateRefreshToken({
+        refreshTokenHash: 'h5',
+        nextRefreshTokenHash: 'h6',
+        now: T0,
+        expiresAt: LATER,
+      });
+      expect(await sessions.findByRefreshTokenHash('h5')).toMatchObject({ sid: 's5', sub: 'alice' });
+      expect(await sessions.findByRefreshTokenHash('h6')).toMatchObject({ sid: 's5', sub: 'alice' });
+      expect(await sessions.findByRefreshTokenHash('unknown')).toBeUndefined();
     });
   },
 );

@@ -1,13 +1,14 @@
 import type { SqlClient } from '../sql/sql-client.js';
-import type { RefreshOutcome, RevocationReason, Session, SessionRepository } from './session.js';
+import type { RefreshOutcome, Session, SessionRepository } from './session.js';
 
 interface SessionRow {
   sid: string;
   sub: string;
   created_at: Date;
   expires_at: Date;
+  absolute_expires_at: Date;
   revoked_at: Date | null;
-  revoked_reason: RevocationReason | null;
+  revoked_reason: string | null;
 }
 
 const toSession = (row: SessionRow): Session => ({
@@ -15,6 +16,7 @@ const toSession = (row: SessionRow): Session => ({
   sub: row.sub,
   createdAt: row.created_at,
   expiresAt: row.expires_at,
+  absoluteExpiresAt: row.absolute_expires_at,
   ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
   ...(row.revoked_reason === null ? {} : { revokedReason: row.revoked_reason }),
 });
@@ -29,19 +31,28 @@ export class SqlSessionRepository implements SessionRepository {
     refreshTokenHash: string;
     now: Date;
     expiresAt: Date;
+    absoluteExpiresAt: Date;
   }): Promise<Session> {
+    const expiresAt = new Date(Math.min(input.expiresAt.getTime(), input.absoluteExpiresAt.getTime()));
     // One statement rather than a transaction of two inserts: as atomic (a statement is its own transaction, and
     // the refresh token's foreign key is checked at its end), but one round trip to PostgreSQL instead of four and
     // three fewer statements through the embedded database, which runs on the login path (bench/login.bench.ts).
     await this.sql.query(
       `with session as (
-         insert into ioauth_sessions (sid, sub, created_at, expires_at) values ($1, $2, $3, $4) returning sid
+         insert into ioauth_sessions (sid, sub, created_at, expires_at, absolute_expires_at)
+         values ($1, $2, $3, $4, $6) returning sid
        )
        insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at)
        select $5, sid, $3, $4 from session`,
-      [input.sid, input.sub, input.now, input.expiresAt, input.refreshTokenHash],
+      [input.sid, input.sub, input.now, expiresAt, input.refreshTokenHash, input.absoluteExpiresAt],
     );
-    return { sid: input.sid, sub: input.sub, createdAt: input.now, expiresAt: input.expiresAt };
+    return {
+      sid: input.sid,
+      sub: input.sub,
+      createdAt: input.now,
+      expiresAt,
+      absoluteExpiresAt: input.absoluteExpiresAt,
+    };
   }
 
   rotateRefreshToken(input: {
@@ -53,22 +64,22 @@ export class SqlSessionRepository implements SessionRepository {
     return this.sql.transaction(async (tx) => {
       // The conditional update is the whole race: under concurrent use, PostgreSQL lets one transaction spend the
       // row and re-checks `spent_at is null` for the others once it commits, so they find it spent.
-      const [spent] = await tx.query<{ sid: string }>(
+      const [spent] = await tx.query<{ sid: string; expires_at: Date }>(
         `update ioauth_refresh_tokens t set spent_at = $2
            from ioauth_sessions s
           where t.token_hash = $1 and t.spent_at is null and t.expires_at > $2
-            and s.sid = t.sid and s.revoked_at is null
-         returning t.sid`,
-        [input.refreshTokenHash, input.now],
+            and s.sid = t.sid and s.revoked_at is null and s.absolute_expires_at > $2
+         returning t.sid, least($3::timestamptz, s.absolute_expires_at) as expires_at`,
+        [input.refreshTokenHash, input.now, input.expiresAt],
       );
       if (spent) {
         await tx.query(
           `insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at) values ($1, $2, $3, $4)`,
-          [input.nextRefreshTokenHash, spent.sid, input.now, input.expiresAt],
+          [input.nextRefreshTokenHash, spent.sid, input.now, spent.expires_at],
         );
         const [row] = await tx.query<SessionRow>(
           'update ioauth_sessions set expires_at = $2 where sid = $1 returning *',
-          [spent.sid, input.expiresAt],
+          [spent.sid, spent.expires_at],
         );
         return { status: 'rotated', session: toSession(row as SessionRow) };
       }
@@ -92,41 +103,34 @@ export class SqlSessionRepository implements SessionRepository {
     });
   }
 
-  async revokeSession(sid: string, reason: RevocationReason, now: Date): Promise<Session | undefined> {
-    const [row] = await this.sql.query<SessionRow>(
-      `update ioauth_sessions set revoked_at = $2, revoked_reason = $3
-        where sid = $1 and revoked_at is null returning *`,
-      [sid, now, reason],
-    );
-    return row && toSession(row);
-  }
-
-  async revokeUserSessions(sub: string, reason: RevocationReason, now: Date): Promise<Session[]> {
-    const rows = await this.sql.query<SessionRow>(
-      `update ioauth_sessions set revoked_at = $2, revoked_reason = $3
-        where sub = $1 and revoked_at is null returning *`,
-      [sub, now, reason],
-    );
-    return rows.map(toSession);
-  }
-
   async findSession(sid: string): Promise<Session | undefined> {
     const [row] = await this.sql.query<SessionRow>('select * from ioauth_sessions where sid = $1', [sid]);
     return row && toSession(row);
   }
 
-  async revokedSince(since: Date): Promise<Session[]> {
-    const rows = await this.sql.query<SessionRow>(
-      'select * from ioauth_sessions where revoked_at >= $1 order by revoked_at',
-      [since],
+  async findByRefreshTokenHash(refreshTokenHash: string): Promise<Session | undefined> {
+    const [row] = await this.sql.query<SessionRow>(
+      `select s.* from ioauth_refresh_tokens t join ioauth_sessions s on s.sid = t.sid where t.token_hash = $1`,
+      [refreshTokenHash],
     );
-    return rows.map(toSession);
+    return row && toSession(row);
   }
 
-  async purgeExpired(before: Date): Promise<number> {
-    const rows = await this.sql.query('delete from ioauth_sessions where expires_at < $1 returning sid', [
-      before,
-    ]);
-    return rows.length;
+  async purgeExpired(before: Date, limit: number): Promise<number> {
+    // Bounded batches (the caller loops): a purge never holds many rows locked, so requests never wait on it.
+    const sessions = await this.sql.query(
+      `delete from ioauth_sessions where sid in (
+         select sid from ioauth_sessions where expires_at < $1 limit $2
+       ) returning sid`,
+      [before, limit],
+    );
+    // A spent token is kept while it could come back (reuse detection), that is until it expires.
+    const tokens = await this.sql.query(
+      `delete from ioauth_refresh_tokens where token_hash in (
+         select token_hash from ioauth_refresh_tokens where expires_at < $1 limit $2
+       ) returning sid`,
+      [before, limit],
+    );
+    return sessions.length + tokens.length;
   }
 }

@@ -35,6 +35,35 @@ export const MIGRATIONS: readonly string[] = [
      keys jsonb not null,
      updated_at timestamptz not null
    );`,
+  // Durable revocations (contract v2): kept apart from sessions and users so that purging a session or removing a
+  // user never forgets what was revoked; `recorded_at` is the database's clock, the cursor of every process's
+  // catch-up. Sessions get their absolute end, which rotation never moves (ASVS 5.0 V7.3). Markers record one-off
+  // work, such as the demo users having been seeded once.
+  `create table ioauth_revocations (
+     id bigserial primary key,
+     kind text not null check (kind in ('session', 'user')),
+     sid text,
+     sub text not null,
+     reason text not null,
+     revoked_at timestamptz not null,
+     recorded_at timestamptz not null default clock_timestamp(),
+     keep_until timestamptz not null,
+     check (kind = 'user' or sid is not null)
+   );
+   create index ioauth_revocations_recorded_at on ioauth_revocations (recorded_at);
+   create index ioauth_revocations_keep_until on ioauth_revocations (keep_until);
+   insert into ioauth_revocations (kind, sid, sub, reason, revoked_at, recorded_at, keep_until)
+     select 'session', sid, sub, coalesce(revoked_reason, 'admin'), revoked_at, revoked_at,
+            revoked_at + interval '1 day 5 minutes'
+       from ioauth_sessions where revoked_at is not null;
+   alter table ioauth_sessions add column absolute_expires_at timestamptz;
+   update ioauth_sessions set absolute_expires_at = created_at + interval '30 days';
+   alter table ioauth_sessions alter column absolute_expires_at set not null;
+   create index ioauth_sessions_expires_at on ioauth_sessions (expires_at);
+   create table ioauth_markers (
+     name text primary key,
+     created_at timestamptz not null
+   );`,
 ];
 
 // Any constant works, as long as every ioauth process uses the same one.

@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+
+import {
+  IOAUTH_CLOCK,
+  IOAUTH_CONFIG,
+  IOAUTH_REVOCATION_BUS,
+  IOAUTH_REVOCATION_LOG,
+} from '../auth-core.constants.js';
+import type { Clock } from '../clock.js';
+import type { IoauthConfig } from '../config/ioauth-config.js';
+import type { Revocation, RevocationBus } from './revocation.js';
+import type { RevocationLog } from './revocation-log.js';
+import { RevocationList } from './revocation-list.js';
+
+/**
+ * Ends logins: every revocation is recorded in the `RevocationLog` before anything else (a failure there rejects,
+ * and nothing is revoked half-way), then refused by this process at once, then announced on the bus. A bus that
+ * fails (Redis down) does not fail the revocation: the other processes catch up from the log.
+ */
+@Injectable()
+export class RevocationService {
+  private readonly logger = new Logger('ioauth.revocation');
+  private readonly keepMs: number;
+
+  constructor(
+    private readonly list: RevocationList,
+    @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
+    @Inject(IOAUTH_CONFIG) config: IoauthConfig,
+    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(IOAUTH_REVOCATION_LOG) private readonly log?: RevocationLog,
+  ) {
+    // As long as the last access token it can concern may still be presented (RFC 9700 section 4.14).
+    this.keepMs = (config.accessTokenTtl + config.clockTolerance) * 1000;
+  }
+
+  /**
+   * Ends a session: its refresh tokens, its access tokens and its live sockets, on every process.
+   * @returns the number of live sessions it ended (0 for one revoked already or unknown).
+   */
+  revokeSession(sid: string, sub: string, reason: string): Promise<number> {
+    return this.revoke({ kind: 'session', sid, sub, reason, at: this.clock.now() });
+  }
+
+  /**
+   * Ends every session of a user and refuses every token issued to them up to now; tokens of a later login are
+   * accepted. For a kick, a disabled or a removed user.
+   * @returns the number of live sessions it ended.
+   */
+  revokeUser(sub: string, reason: string): Promise<number> {
+    return this.revoke({ kind: 'user', sub, reason, at: this.clock.now() });
+  }
+
+  private async revoke(revocation: Revocation): Promise<number> {
+    const ended = this.log ? await this.log.record(revocation, new Date(revocation.at + this.keepMs)) : 0;
+    this.list.add(revocation);
+    try {
+      await this.bus.publish(revocation);
+    } catch (error) {
+      this.logger.warn({
+        msg: 'revocation stored but not announced: other processes catch up from the store',
+        kind: revocation.kind,
+        err: error instanceof Error ? error.name : 'error',
+      });
+    }
+    return ended;
+  }
+}

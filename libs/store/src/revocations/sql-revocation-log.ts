@@ -1,0 +1,86 @@
+import type { Revocation, RevocationLog, RevocationPage } from '@ioauth/auth-core';
+
+import type { SqlClient } from '../sql/sql-client.js';
+
+interface RevocationRow {
+  kind: 'session' | 'user';
+  sid: string | null;
+  sub: string;
+  reason: string;
+  revoked_at: Date;
+}
+
+/**
+ * How far each read reaches back before the previous one began. `recorded_at` is taken when a revocation's
+ * statement runs, and it becomes visible when that statement commits, a moment later: a read in between would skip
+ * it for good without this overlap. Recording is one statement, so its commit follows within the statement timeout.
+ */
+const READ_OVERLAP = '10 seconds';
+
+const toRevocation = (row: RevocationRow): Revocation =>
+  row.kind === 'session'
+    ? {
+        kind: 'session',
+        sid: row.sid as string,
+        sub: row.sub,
+        reason: row.reason,
+        at: row.revoked_at.getTime(),
+      }
+    : { kind: 'user', sub: row.sub, reason: row.reason, at: row.revoked_at.getTime() };
+
+/**
+ * The `RevocationLog` over SQL, for PGlite and PostgreSQL alike: table `ioauth_revocations`, which references
+ * neither sessions nor users, so that purging a session or removing a user never forgets a revocation.
+ */
+export class SqlRevocationLog implements RevocationLog {
+  constructor(private readonly sql: SqlClient) {}
+
+  async record(revocation: Revocation, keepUntil: Date): Promise<number> {
+    // One statement: the revocation and the end of the sessions it covers commit together or not at all.
+    const covered = revocation.kind === 'session' ? 'sid = $5 and sub = $1' : 'sub = $1';
+    const [row] = await this.sql.query<{ ended: number }>(
+      `with ended as (
+         update ioauth_sessions set revoked_at = $3, revoked_reason = $2
+          where ${covered} and revoked_at is null
+         returning sid
+       ), recorded as (
+         insert into ioauth_revocations (kind, sid, sub, reason, revoked_at, keep_until)
+         values ($6, $5::text, $1, $2, $3, $4)
+       )
+       select count(*)::int as ended from ended`,
+      [
+        revocation.sub,
+        revocation.reason,
+        new Date(revocation.at),
+        keepUntil,
+        revocation.kind === 'session' ? revocation.sid : null,
+        revocation.kind,
+      ],
+    );
+    return row?.ended ?? 0;
+  }
+
+  async readSince(since: Date | undefined): Promise<RevocationPage> {
+    const [clock] = await this.sql.query<{ now: Date }>('select statement_timestamp() as now');
+    const position = (clock as { now: Date }).now;
+    const rows = await this.sql.query<RevocationRow>(
+      `select kind, sid, sub, reason, revoked_at from ioauth_revocations
+        where keep_until > $1
+          and ($2::timestamptz is null or recorded_at > $2::timestamptz - interval '${READ_OVERLAP}')
+        order by recorded_at`,
+      [position, since ?? null],
+    );
+    return { revocations: rows.map(toRevocation), position };
+  }
+
+  /** Deletes up to `limit` revocations no token can be refused by any more; returns how many. */
+  async purgeExpired(before: Date, limit: number): Promise<number> {
+    const rows = await this.sql.query(
+      `delete from ioauth_revocations where id in (
+         select id from ioauth_revocations where keep_until < $1 limit $2
+       ) returning id`,
+      [before, limit],
+    );
+    return rows.length;
+  }
+}
