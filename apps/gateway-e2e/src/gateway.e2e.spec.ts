@@ -228,7 +228,8 @@ describe('socket.io gateway of npm start', () => {
       // A token minted after the kick is accepted (whole seconds: the kick refuses tokens issued in its second).
       const fresh = await mint({ sub: 'bob', iat: now() + 1, nbf: now() });
       await connect('/', { auth: { token: fresh } });
-    });
+      // Three logins (argon2id each) and a stored kick: seconds on a machine busy with the other suites.
+    }, 30_000);
 
     it('answers a malformed sessions:kick with invalid_payload', async () => {
       const admin = await connect('/admin', {

@@ -31,4 +31,9 @@ export class RateLimitedError extends AuthError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', 'too many attempts: try again later');
   }
+
+  /** The refusal of a window ending at `resetAt` (ms since the epoch): whole seconds, at least one. */
+  static until(resetAt: number, now: number): RateLimitedError {
+    return new RateLimitedError(Math.max(1, Math.ceil((resetAt - now) / 1000)));
+  }
 }

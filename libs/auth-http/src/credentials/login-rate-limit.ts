@@ -58,6 +58,6 @@ export class LoginRateLimit implements CanActivate {
 
   private refusal(window: WindowCount): RateLimitedError {
     this.metrics?.logins.inc({ result: 'rate_limited' });
-    return new RateLimitedError(Math.max(1, Math.ceil((window.resetAt - this.clock.now()) / 1000)));
+    return RateLimitedError.until(window.resetAt, this.clock.now());
   }
 }

@@ -31,7 +31,7 @@ export class RefreshRateLimit implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const window = await this.store.increment(`refresh:ip:${request.ip ?? 'unknown'}`, WINDOW_MS);
     if (window.count > this.config.refreshIpLimit)
-      throw new RateLimitedError(Math.max(1, Math.ceil((window.resetAt - this.clock.now()) / 1000)));
+      throw RateLimitedError.until(window.resetAt, this.clock.now());
     return true;
   }
 }

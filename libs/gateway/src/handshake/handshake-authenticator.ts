@@ -106,7 +106,6 @@ export class HandshakeAuthenticator {
     } catch (error) {
       throw new AuthError('unavailable', 'authentication is unavailable: try again later', { cause: error });
     }
-    if (count > this.config.handshakeIpLimit)
-      throw new RateLimitedError(Math.max(1, Math.ceil((resetAt - this.clock.now()) / 1000)));
+    if (count > this.config.handshakeIpLimit) throw RateLimitedError.until(resetAt, this.clock.now());
   }
 }
