@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
 import { IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
-import type { AckError, ExceptionPayload } from '@ioauth/contracts';
 
+import { answerRefusal } from '../guards/event-refusal.js';
 import { wsIdentity } from '../identity/ws-identity.js';
 import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
 import type { EventBudget, WsAuthOptions } from '../ws-auth.options.js';
@@ -23,8 +23,6 @@ interface Buckets {
   refresh?: Bucket;
   refusals?: Bucket;
 }
-
-type Ack = (result: AckError) => void;
 
 function checkedBudget(name: string, rate: EventBudget | undefined, fallback: EventBudget): EventBudget {
   if (rate === undefined) return fallback;
@@ -105,9 +103,7 @@ export class SocketBudgets {
       socket.disconnect();
       return false;
     }
-    const ack = args[args.length - 1];
-    if (typeof ack === 'function') (ack as Ack)({ error: { code: 'rate_limited', message } });
-    else socket.emit('exception', { code: 'rate_limited', message, event } satisfies ExceptionPayload);
+    answerRefusal(socket, args[args.length - 1], event, 'rate_limited', message);
     return false;
   }
 }

@@ -3,7 +3,9 @@ import { WsException } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 
 import { isAuthError } from '@ioauth/auth-core';
-import type { AckError, ErrorCode, ExceptionPayload } from '@ioauth/contracts';
+import type { ErrorCode } from '@ioauth/contracts';
+
+import { answerRefusal } from './event-refusal.js';
 
 const logger = new Logger('WsAuth');
 
@@ -19,10 +21,9 @@ export class WsErrorFilter implements ExceptionFilter {
     const ws = host.switchToWs();
     const socket = ws.getClient<Socket>();
     const args = host.getArgs<unknown[]>();
-    const ack = args.slice(1).find((arg): arg is (result: AckError) => void => typeof arg === 'function');
+    const ack = args.slice(1).find((arg) => typeof arg === 'function');
     const { code, message } = this.describe(exception);
-    if (ack) ack({ error: { code, message } });
-    else socket.emit('exception', { code, message, event: ws.getPattern() } satisfies ExceptionPayload);
+    answerRefusal(socket, ack, ws.getPattern(), code, message);
   }
 
   private describe(exception: unknown): { code: ErrorCode; message: string } {
