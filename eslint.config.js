@@ -1,10 +1,12 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
-// Architecture rules (STYLE.md section 1): contracts depends on nothing, the browser SDK only on contracts,
+// Architecture rules (STYLE.md section 1): contracts libraries depend only on contracts libraries, the browser SDK only on contracts,
 // libraries never on apps, and the testing kit only from specs and e2e suites.
 const depConstraints = [
-  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  // Contracts libraries build only on contracts libraries (the demo's event maps extend ioauth's); @ioauth/contracts
+  // itself imports nothing, and nx refuses the cycle if it ever imported a library that builds on it.
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:shared', 'scope:client'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
@@ -28,9 +30,21 @@ const depConstraints = [
       'type:testing',
     ],
   },
+  // What reads the environment and starts an app: for apps only, so that no library reads process.env.
+  {
+    sourceTag: 'type:config',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature'],
+  },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:data', 'type:feature', 'type:sdk'],
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:core',
+      'type:data',
+      'type:feature',
+      'type:sdk',
+      'type:config',
+    ],
   },
   {
     sourceTag: 'type:e2e',

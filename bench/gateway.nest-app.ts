@@ -7,9 +7,9 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 
-import { AuthCoreModule, RequireScopes, RevocationService } from '@ioauth/auth-core';
-import { IoauthIoAdapter, WsAuth, WsAuthModule } from '@ioauth/gateway';
-import { StoreModule } from '@ioauth/store';
+import { RequireScopes, RevocationService } from '@ioauth/auth-core';
+import { coreModules, loadIoauthOptions, wsAuthModule } from '@ioauth/config';
+import { IoauthIoAdapter, WsAuth } from '@ioauth/gateway';
 
 import type { ServerSpec } from './gateway.protocol.js';
 import type { Running } from './gateway.server.js';
@@ -50,23 +50,23 @@ class GuardedGateway implements OnGatewayInit {
 @Module({})
 class BenchGatewayModule {
   static register(spec: ServerSpec, dataDir: string): DynamicModule {
-    const keys = spec.algorithm === 'HS256' ? { secret: spec.key } : { privateKey: spec.key };
+    // Configured as the apps are, from variables.
+    const options = loadIoauthOptions({
+      IOAUTH_DATA_DIR: dataDir,
+      IOAUTH_JWT_ALG: spec.algorithm,
+      [spec.algorithm === 'HS256' ? 'IOAUTH_JWT_SECRET' : 'IOAUTH_JWT_PRIVATE_KEY']: spec.key,
+      // The handshake limit is per client IP and minute, and every bench handshake comes from 127.0.0.1.
+      IOAUTH_HANDSHAKE_IP_LIMIT: '1000000',
+      REDIS_URL: spec.redisUrl,
+      DATABASE_URL: spec.databaseUrl,
+    });
     return {
       module: BenchGatewayModule,
       imports: [
-        // The handshake limit is per client IP and minute, and every bench handshake comes from 127.0.0.1.
-        AuthCoreModule.forRoot({
-          dataDir,
-          algorithm: spec.algorithm,
-          ...keys,
-          handshakeIpLimit: 1_000_000,
-          ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
-          ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
-        }),
-        ...(spec.databaseUrl ? [StoreModule] : []),
+        ...coreModules(options, { store: false }),
         // A budget no bench run reaches: each event still pays for its check, none is refused.
         ...(spec.stack === 'ioauth'
-          ? [WsAuthModule.forRoot({ eventBudget: { perSecond: 1e9, burst: 1e9 } })]
+          ? [wsAuthModule(options, { eventBudget: { perSecond: 1e9, burst: 1e9 } })]
           : []),
       ],
       providers: [spec.guarded ? GuardedGateway : OpenGateway],

@@ -7,7 +7,7 @@ import {
   IoauthJwtService,
   KeyStore,
   MemoryKeySetStorage,
-  parseIoauthConfig,
+  parseAuthCoreOptions,
   systemClock,
   TokenService,
 } from '@ioauth/auth-core';
@@ -19,7 +19,7 @@ const SECRET = 'bench-secret-of-at-least-thirty-two-bytes';
 const grant = { sub: 'alice', sid: 'session-1', scope: 'chat:read chat:write', roles: ['member'] };
 
 async function operationsFor(mode: string, algorithm: (typeof ALGORITHMS)[number]) {
-  const config = parseIoauthConfig({ algorithm, ...(algorithm === 'HS256' ? { secret: SECRET } : {}) });
+  const config = parseAuthCoreOptions({ algorithm, ...(algorithm === 'HS256' ? { secret: SECRET } : {}) });
   const keys = await KeyStore.create({ config, clock: systemClock, storage: new MemoryKeySetStorage() });
   const tokens = new TokenService(new IoauthJwtService(keys, config, systemClock), config, systemClock);
   const key = keys.signingKey();

@@ -28,3 +28,9 @@ refuses libs/contracts/src/boundary-fixture.ts \
 refuses libs/contracts/src/boundary-fixture.ts \
   "export { readFile } from 'node:fs';" \
   'Browser-safe code: no Node built-ins'
+refuses examples/enterprise-app/src/boundary-fixture.ts \
+  "export { WS_AUTH_SETTINGS } from '../../../libs/gateway/src/ws-auth.settings.js';" \
+  'Projects cannot be imported by a relative or absolute path'
+refuses libs/gateway/src/boundary-fixture.ts \
+  "export { loadIoauthOptions } from '@ioauth/config';" \
+  '@nx/enforce-module-boundaries'

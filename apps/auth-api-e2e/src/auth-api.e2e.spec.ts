@@ -15,7 +15,7 @@ import {
   runCli,
   startServer,
   type ServerProcess,
-} from '@ioauth/testing';
+} from '@ioauth/test-support';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;
 const withPostgres = await postgresAvailable();

@@ -7,7 +7,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 
 import type { TokenResponse } from '@ioauth/contracts';
 
-import { runCli, startServer, type ServerProcess } from '@ioauth/testing';
+import { runCli, startServer, type ServerProcess } from '@ioauth/test-support';
 
 // Each case starts processes (PGlite opens in seconds), far beyond Jest's default 5 s.
 const SLOW = 60_000;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runCli, startServer, type ServerProcess } from '@ioauth/testing';
+import { runCli, startServer, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;

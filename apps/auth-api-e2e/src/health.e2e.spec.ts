@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import type { ErrorBody } from '@ioauth/contracts';
 
-import { startRedisServer, startServer, type RedisProcess, type ServerProcess } from '@ioauth/testing';
+import { startRedisServer, startServer, type RedisProcess, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;

@@ -1,4 +1,4 @@
-import { startServer, type ServerProcess } from '@ioauth/testing';
+import { startServer, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ErrorBody } from '@ioauth/contracts';
-import { redisAvailable, startServer, TEST_REDIS_URL, type ServerProcess } from '@ioauth/testing';
+import { redisAvailable, startServer, TEST_REDIS_URL, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const ATTEMPTS = 30;

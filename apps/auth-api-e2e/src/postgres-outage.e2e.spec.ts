@@ -1,12 +1,13 @@
 import type { ErrorBody } from '@ioauth/contracts';
-import { startTcpProxy, type TcpProxy } from '@ioauth/test-support';
 import {
   createTestDatabase,
   postgresAvailable,
-  startServer,
-  TEST_POSTGRES_URL,
   type ServerProcess,
-} from '@ioauth/testing';
+  startServer,
+  startTcpProxy,
+  type TcpProxy,
+  TEST_POSTGRES_URL,
+} from '@ioauth/test-support';
 
 const SLOW = 60_000;
 // The README's bounds: a statement waits at most 5 s for PostgreSQL, a new connection 3 s, so a request fails

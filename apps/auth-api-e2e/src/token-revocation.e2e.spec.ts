@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 
 import type { ErrorBody, TokenResponse } from '@ioauth/contracts';
-import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/testing';
+import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const REFRESH_IP_LIMIT = 5;

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@ioauth/contracts';
 
-import { startServer, type ServerProcess } from '@ioauth/testing';
+import { startServer, type ServerProcess } from '@ioauth/test-support';
 
 const SLOW = 60_000;
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass, 'utf8').toString('base64')}`;

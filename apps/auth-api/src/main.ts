@@ -1,5 +1,5 @@
-import { runHttpApp } from '@ioauth/auth-http';
+import { runHttpApp } from '@ioauth/config';
 
 import { AuthApiModule } from './auth-api.module.js';
 
-await runHttpApp((config) => AuthApiModule.register(config));
+await runHttpApp((options) => AuthApiModule.register(options));

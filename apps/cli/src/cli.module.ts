@@ -1,13 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
-import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
-import { AuthHttpModule } from '@ioauth/auth-http';
-import { StoreModule } from '@ioauth/store';
+import { coreModules, type IoauthEnvOptions } from '@ioauth/config';
+import { SessionsModule } from '@ioauth/sessions';
 
-/** What the CLI needs: the same configuration, store, keys and revocation bus as the server, and no HTTP. */
+/** What the CLI needs: the same store, keys, sessions and revocation bus as the server, and no HTTP. */
 @Module({})
 export class CliModule {
-  static register(config: IoauthConfigInput): DynamicModule {
-    return { module: CliModule, imports: [AuthCoreModule.forRoot(config), StoreModule, AuthHttpModule] };
+  static register(options: IoauthEnvOptions): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [...coreModules(options, { store: true }), SessionsModule.forRoot(options.sessions)],
+    };
   }
 }

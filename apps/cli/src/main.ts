@@ -1,8 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 
-import { ConfigError, configInputFromEnv, KeyStore, parseIoauthConfig } from '@ioauth/auth-core';
-import { AuthService } from '@ioauth/auth-http';
+import { KeyStore, OptionsError } from '@ioauth/auth-core';
+import { ConfigError, configErrorOf, loadIoauthOptions } from '@ioauth/config';
+import { SessionService } from '@ioauth/sessions';
 import {
   DuplicateUserError,
   EmbeddedDatabaseBusyError,
@@ -21,8 +22,7 @@ type Context = Awaited<ReturnType<typeof NestFactory.createApplicationContext>>;
 
 /** Boots the store, keys and bus of the configured deployment, runs `work`, and closes everything. */
 async function withContext(work: (context: Context) => Promise<void>): Promise<void> {
-  const config = parseIoauthConfig({ ...configInputFromEnv(), demo: false });
-  const context = await NestFactory.createApplicationContext(CliModule.register(config), {
+  const context = await NestFactory.createApplicationContext(CliModule.register(loadIoauthOptions()), {
     logger: ['error'],
   });
   try {
@@ -76,7 +76,7 @@ users
     const name = username(raw);
     await withContext(async (context) => {
       // Revoked first and durably: the record outlives the user row, so their tokens stay refused after restarts.
-      await context.get(AuthService).revokeUser(name, 'user_removed');
+      await context.get(SessionService).revokeUser(name, 'user_removed');
       if (!(await context.get<UserRepository>(IOAUTH_USERS).remove(name))) throw new Error(`no user ${name}`);
       console.log(`removed ${name}`);
     });
@@ -108,7 +108,7 @@ for (const [command, disabled] of [
       await withContext(async (context) => {
         const found = await context.get<UserRepository>(IOAUTH_USERS).setDisabled(name, disabled, new Date());
         if (!found) throw new Error(`no user ${name}`);
-        if (disabled) await context.get(AuthService).revokeUser(name, 'user_disabled');
+        if (disabled) await context.get(SessionService).revokeUser(name, 'user_disabled');
         console.log(`${command}d ${name}`);
       });
     });
@@ -135,12 +135,13 @@ program
   .action(async (options: { user: string }) => {
     const name = username(options.user);
     await withContext(async (context) => {
-      const count = await context.get(AuthService).revokeUser(name);
+      const count = await context.get(SessionService).revokeUser(name, 'admin_kick');
       console.log(`revoked ${count} session(s) of ${name}`);
     });
   });
 
-program.parseAsync().catch((error: unknown) => {
+program.parseAsync().catch((failure: unknown) => {
+  const error = failure instanceof OptionsError ? configErrorOf(failure) : failure;
   const known =
     error instanceof ConfigError ||
     error instanceof EmbeddedDatabaseBusyError ||

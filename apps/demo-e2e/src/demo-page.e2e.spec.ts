@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Browser, BrowserContext } from 'playwright-core';
 
-import { startServer, type ServerProcess } from '@ioauth/testing';
+import { startServer, type ServerProcess } from '@ioauth/test-support';
 
 import { browserAvailable, buildDemoPage, freePort, launchBrowser } from './browser.js';
 import { DemoPage } from './demo-page.js';

@@ -1,5 +1,6 @@
 import { IoauthSocket, type SessionTokens } from '@ioauth/client';
-import type { ChatMessage, MeResponse } from '@ioauth/contracts';
+import type { MeResponse } from '@ioauth/contracts';
+import type { ChatMessage, DemoClientEvents, DemoServerEvents } from '@ioauth/demo-contracts';
 
 import { logoutFailedText, sendErrorText, signedOutText } from './messages.js';
 import type { SessionView } from './session-view.js';
@@ -22,7 +23,7 @@ async function whoIsIt(baseUrl: string, tokens: SessionTokens): Promise<MeRespon
  * It ends by logout or by the socket's `unauthorized`; either way `onEnd` gets what the login form should say.
  */
 export class DemoSession {
-  private readonly socket: IoauthSocket;
+  private readonly socket: IoauthSocket<DemoServerEvents, DemoClientEvents>;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly unsubscribe: (() => void)[];
   private ended = false;
@@ -34,7 +35,7 @@ export class DemoSession {
     private readonly onEnd: (notice: string) => void,
     baseUrl: string,
   ) {
-    this.socket = new IoauthSocket({
+    this.socket = new IoauthSocket<DemoServerEvents, DemoClientEvents>({
       url: new URL('/', baseUrl).toString(),
       tokens,
       // One server and a handful of pages: back within seconds of a restart matters more here than the SDK's 30 s

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '@ioauth/client';
-import type { ChatMessage } from '@ioauth/contracts';
+import type { ChatMessage } from '@ioauth/demo-contracts';
 
 import { byId } from './dom.js';
 import { clockTime } from './messages.js';

@@ -1,4 +1,4 @@
-import { connectSocket, refusedConnect, startServer, type ServerProcess } from '@ioauth/testing';
+import { connectSocket, refusedConnect, startServer, type ServerProcess } from '@ioauth/test-support';
 
 import { login } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Socket } from 'socket.io-client';
 
-import type { ChatMessage } from '@ioauth/contracts';
+import type { ChatMessage } from '@ioauth/demo-contracts';
 import {
   connectSocket,
   createTestDatabase,
@@ -12,7 +12,7 @@ import {
   TEST_REDIS_URL,
   waitFor,
   type ServerProcess,
-} from '@ioauth/testing';
+} from '@ioauth/test-support';
 
 import { login, logout, SECRET } from './fixtures.js';
 

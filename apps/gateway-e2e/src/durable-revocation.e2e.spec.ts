@@ -18,7 +18,7 @@ import {
   waitFor,
   type RedisProcess,
   type ServerProcess,
-} from '@ioauth/testing';
+} from '@ioauth/test-support';
 
 import { login, logout } from './fixtures.js';
 
@@ -98,7 +98,7 @@ describe('revocations on the embedded store hold across restarts', () => {
   );
 
   it(
-    "keeps a removed user's tokens refused after a restart, though their user row and sessions are gone",
+    "keeps a removed user's tokens refused after a restart, though their user row is gone and their sessions are ended",
     async () => {
       const env = { IOAUTH_DEMO: 'false' };
       const cli = { IOAUTH_DATA_DIR: dataDir, IOAUTH_DEMO: 'false' };

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 
 import type { Ack, ExceptionPayload } from '@ioauth/contracts';
-import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/testing';
+import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/test-support';
 
 import { clientAddress, mint, SECRET } from './fixtures.js';
 

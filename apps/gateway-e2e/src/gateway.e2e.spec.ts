@@ -1,7 +1,14 @@
 import type { Socket } from 'socket.io-client';
 
-import type { Ack, ChatMessage, ExceptionPayload, WhoAmI } from '@ioauth/contracts';
-import { connectSocket, refusedConnect, startServer, waitFor, type ServerProcess } from '@ioauth/testing';
+import type { Ack, ExceptionPayload, WhoAmI } from '@ioauth/contracts';
+import type { ChatMessage } from '@ioauth/demo-contracts';
+import {
+  connectSocket,
+  refusedConnect,
+  startServer,
+  waitFor,
+  type ServerProcess,
+} from '@ioauth/test-support';
 
 import { clientAddress, login, logout, mint, now, SECRET } from './fixtures.js';
 

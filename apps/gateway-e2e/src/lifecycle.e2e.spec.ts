@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 
 import { IoauthSocket, SessionTokens, type ConnectionState } from '@ioauth/client';
 import type { WhoAmI } from '@ioauth/contracts';
-import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/testing';
+import { connectSocket, startServer, waitFor, type ServerProcess } from '@ioauth/test-support';
 
 import { login, logout, mint, refresh, SECRET } from './fixtures.js';
 

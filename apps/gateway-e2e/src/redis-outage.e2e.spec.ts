@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import type { Socket } from 'socket.io-client';
 
-import type { ChatMessage, WhoAmI } from '@ioauth/contracts';
+import type { WhoAmI } from '@ioauth/contracts';
+import type { ChatMessage } from '@ioauth/demo-contracts';
 import {
   connectSocket,
   refusedConnect,
@@ -11,7 +12,7 @@ import {
   waitFor,
   type RedisProcess,
   type ServerProcess,
-} from '@ioauth/testing';
+} from '@ioauth/test-support';
 
 import { login, SECRET } from './fixtures.js';
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 
 import type { WhoAmI } from '@ioauth/contracts';
-import { connectSocket, refusedConnect, startServer, type ServerProcess } from '@ioauth/testing';
+import { connectSocket, refusedConnect, startServer, type ServerProcess } from '@ioauth/test-support';
 
 import { mint } from './fixtures.js';
 

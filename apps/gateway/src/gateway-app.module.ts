@@ -1,12 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 
-import { AuthCoreModule, type IoauthConfig } from '@ioauth/auth-core';
 import { ErrorBodyFilter } from '@ioauth/auth-http';
+import { coreModules, wsAuthModule, type IoauthEnvOptions } from '@ioauth/config';
 import { DEMO_NAMESPACES, DemoGatewaysModule } from '@ioauth/demo';
-import { WsAuthModule } from '@ioauth/gateway';
 import { ObservabilityModule } from '@ioauth/observability';
-import { StoreModule } from '@ioauth/store';
 
 /**
  * The socket.io gateway alone (`npm run start:gateway`), with the demo namespaces: scale it to N processes over
@@ -14,14 +12,13 @@ import { StoreModule } from '@ioauth/store';
  */
 @Module({})
 export class GatewayAppModule {
-  static register(config: IoauthConfig): DynamicModule {
+  static register(options: IoauthEnvOptions): DynamicModule {
     return {
       module: GatewayAppModule,
       imports: [
-        AuthCoreModule.forRoot(config),
-        ...(config.databaseUrl ? [StoreModule] : []),
-        ObservabilityModule,
-        WsAuthModule.forRoot({ namespaces: DEMO_NAMESPACES }),
+        ...coreModules(options, { store: false }),
+        ObservabilityModule.forRoot(options.observability),
+        wsAuthModule(options, { namespaces: DEMO_NAMESPACES }),
         DemoGatewaysModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorBodyFilter }],

@@ -1,10 +1,10 @@
-import { runHttpApp } from '@ioauth/auth-http';
+import { runHttpApp } from '@ioauth/config';
 import { IoauthIoAdapter } from '@ioauth/gateway';
 
 import { GatewayAppModule } from './gateway-app.module.js';
 
 await runHttpApp(
-  (config) => GatewayAppModule.register(config),
+  (options) => GatewayAppModule.register(options),
   {},
   (app) => app.useWebSocketAdapter(new IoauthIoAdapter(app)),
 );

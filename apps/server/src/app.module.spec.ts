@@ -7,6 +7,7 @@ import { Test } from '@nestjs/testing';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { TokenService } from '@ioauth/auth-core';
+import { loadIoauthOptions } from '@ioauth/config';
 import { IoauthIoAdapter } from '@ioauth/gateway';
 
 import { AppModule } from './app.module.js';
@@ -19,7 +20,7 @@ describe('server app', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ioauth-server-'));
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register({ dataDir })],
+      imports: [AppModule.register(loadIoauthOptions({ IOAUTH_DATA_DIR: dataDir }))],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useWebSocketAdapter(new IoauthIoAdapter(app));

@@ -1,15 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 
-import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
 import { AuthHttpModule, ErrorBodyFilter } from '@ioauth/auth-http';
+import { coreModules, wsAuthModule, type IoauthEnvOptions } from '@ioauth/config';
 import { DEMO_NAMESPACES, DemoGatewaysModule } from '@ioauth/demo';
-import { WsAuthModule } from '@ioauth/gateway';
 import { ObservabilityModule } from '@ioauth/observability';
-import { StoreModule } from '@ioauth/store';
+import { SessionsModule } from '@ioauth/sessions';
 
 import { DemoPageModule } from './demo-page.module.js';
-import { DemoUsersSeeder } from './demo-users.seeder.js';
+import { DemoUsersSeeder, DEMO_MODE } from './demo-users.seeder.js';
 
 /**
  * The all-in-one process of `npm start`: HTTP API, socket.io gateway with the demo namespaces, and the demo page; a
@@ -17,20 +16,24 @@ import { DemoUsersSeeder } from './demo-users.seeder.js';
  */
 @Module({})
 export class AppModule {
-  static register(config: IoauthConfigInput): DynamicModule {
+  static register(options: IoauthEnvOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AuthCoreModule.forRoot(config),
-        StoreModule,
-        ObservabilityModule,
-        AuthHttpModule,
-        WsAuthModule.forRoot({ namespaces: DEMO_NAMESPACES }),
+        ...coreModules(options, { store: true }),
+        ObservabilityModule.forRoot(options.observability),
+        SessionsModule.forRoot(options.sessions),
+        AuthHttpModule.forRoot(options.http),
+        wsAuthModule(options, { namespaces: DEMO_NAMESPACES }),
         DemoGatewaysModule,
         DemoPageModule.forRoot(),
       ],
-      // Contract error bodies everywhere: unknown routes, body-parser refusals, readiness.
-      providers: [DemoUsersSeeder, { provide: APP_FILTER, useClass: ErrorBodyFilter }],
+      providers: [
+        { provide: DEMO_MODE, useValue: options.demo },
+        DemoUsersSeeder,
+        // Contract error bodies everywhere: unknown routes, body-parser refusals, readiness.
+        { provide: APP_FILTER, useClass: ErrorBodyFilter },
+      ],
     };
   }
 }

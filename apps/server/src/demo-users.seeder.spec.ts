@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
-import { IOAUTH_CLOCK, IOAUTH_CONFIG } from '@ioauth/auth-core';
+import { IOAUTH_CLOCK } from '@ioauth/auth-core';
 import {
   migrate,
   PasswordHasher,
@@ -12,7 +12,7 @@ import {
   type SqlClient,
 } from '@ioauth/store';
 
-import { DEMO_USERS, DemoUsersSeeder } from './demo-users.seeder.js';
+import { DEMO_MODE, DEMO_USERS, DemoUsersSeeder } from './demo-users.seeder.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -42,7 +42,7 @@ describe('DemoUsersSeeder', () => {
       providers: [
         DemoUsersSeeder,
         PasswordHasher,
-        { provide: IOAUTH_CONFIG, useValue: { demo } },
+        { provide: DEMO_MODE, useValue: demo },
         { provide: IOAUTH_SQL, useValue: sql },
         { provide: IOAUTH_CLOCK, useValue: { now: () => NOW } },
       ],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
-import { IOAUTH_CLOCK, IOAUTH_CONFIG, type Clock, type IoauthConfig } from '@ioauth/auth-core';
+import { IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
 import {
   DuplicateUserError,
   IOAUTH_SQL,
@@ -16,6 +16,9 @@ export const DEMO_USERS = [
   { username: 'admin', password: 'admin-password', scopes: [], roles: ['admin'] },
 ] as const;
 
+/** Injection token of whether demo mode is on (`IOAUTH_DEMO`). */
+export const DEMO_MODE = 'IOAUTH:DEMO_MODE';
+
 /** The row of `ioauth_markers` that says a database has had its demo users. */
 export const DEMO_USERS_MARKER = 'demo-users-seeded';
 
@@ -29,14 +32,14 @@ export class DemoUsersSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('ioauth');
 
   constructor(
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(DEMO_MODE) private readonly demo: boolean,
     @Inject(IOAUTH_SQL) private readonly sql: SqlClient,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.demo) return;
+    if (!this.demo) return;
     await this.seedOnce();
     this.logger.warn(
       'demo mode: the users alice, bob and admin exist with documented passwords; set IOAUTH_DEMO=false in production',

@@ -1,5 +1,6 @@
 export { AuthHttpModule } from './auth-http.module.js';
-export { AuthService } from './auth.service.js';
+export type { AuthHttpOptions } from './auth-http.options.js';
+export { parseAuthHttpOptions, type AuthHttpSettings } from './auth-http.options.schema.js';
 export { BasicAuthGuard } from './credentials/basic-auth.guard.js';
 export { parseBasicAuthorization, type BasicCredentials } from './credentials/basic-credentials.js';
 export { LoginRateLimit } from './credentials/login-rate-limit.js';
@@ -7,5 +8,3 @@ export { BASIC_CHALLENGE, BASIC_STRATEGY, BasicStrategy } from './credentials/ba
 export { CurrentUser } from './guards/current-user.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { ErrorBodyFilter } from './http/error-body.filter.js';
-export { hashRefreshToken, newRefreshToken } from './tokens/refresh-token.js';
-export { runHttpApp } from './http/run-http-app.js';

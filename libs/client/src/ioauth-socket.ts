@@ -1,11 +1,11 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 import type {
-  ClientToServerEvents,
   ConnectErrorCode,
   ConnectErrorData,
   ErrorCode,
-  ServerToClientEvents,
+  IoauthClientEvents,
+  IoauthServerEvents,
 } from '@ioauth/contracts';
 
 import { realScheduler, type Scheduler } from './clock.js';
@@ -54,10 +54,18 @@ const FINAL: ReadonlySet<ErrorCode> = new Set([
  * valid token (so a server restart never replays an expired one), `auth:expiring` triggers a refresh sent in-band,
  * `auth:error token_expired` a refresh and reconnect, and a revocation or refused refresh stops it with
  * `unauthorized`. Reconnection backs off with jitter, so that a restarted server is not met by a stampede.
+ *
+ * The type parameters are the app's event maps, built with `WithIoauthServerEvents` and `WithIoauthClientEvents`
+ * of `@ioauth/contracts`; they type `socket` for the app's own events.
  */
-export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
-  /** The underlying socket, typed by the contract's events: use it for the application's own events. */
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+export class IoauthSocket<
+  ServerEvents extends IoauthServerEvents = IoauthServerEvents,
+  ClientEvents extends IoauthClientEvents = IoauthClientEvents,
+> extends TypedEmitter<IoauthSocketEvents> {
+  /** The underlying socket.io-client socket, typed by the app's event maps: use it for the app's own events. */
+  readonly socket: Socket<ServerEvents, ClientEvents>;
+  // The same socket typed by ioauth's maps alone, so the SDK's own events type-check whatever the app's maps are.
+  private readonly ioauth: Socket<IoauthServerEvents, IoauthClientEvents>;
   private readonly tokens: TokenSource;
   private readonly scheduler: Scheduler;
   private readonly backoff: { min: number; max: number; jitter: number };
@@ -83,7 +91,7 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
       max: settings.reconnectionDelayMax,
       jitter: settings.randomizationFactor,
     };
-    this.socket = (options.io ?? io)(options.url, {
+    const socket = (options.io ?? io)(options.url, {
       ...settings,
       autoConnect: false,
       // Called on every connect and reconnect: never a stale token.
@@ -98,21 +106,23 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
         );
       },
     });
-    this.socket.on('connect', () => {
+    this.socket = socket;
+    this.ioauth = socket;
+    this.ioauth.on('connect', () => {
       this.attempts = 0;
       this.setState('connected');
     });
-    this.socket.on('disconnect', (reason) => {
+    this.ioauth.on('disconnect', (reason) => {
       if (this.stopped) return;
       // socket.io reconnects by itself after a network loss; after a server-side disconnect the SDK decides.
       if (reason !== 'io server disconnect' && reason !== 'io client disconnect')
         this.setState('reconnecting');
     });
-    this.socket.on('connect_error', (error) =>
+    this.ioauth.on('connect_error', (error) =>
       this.onConnectError(error as Error & { data?: ConnectErrorData }),
     );
-    this.socket.on('auth:expiring', () => void this.refreshInBand());
-    this.socket.on('auth:error', ({ code, message }) => this.onAuthError(code, message));
+    this.ioauth.on('auth:expiring', () => void this.refreshInBand());
+    this.ioauth.on('auth:error', ({ code, message }) => this.onAuthError(code, message));
   }
 
   /** The current connection state. */
@@ -124,7 +134,7 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
   connect(): void {
     this.stopped = false;
     this.setState('connecting');
-    this.socket.connect();
+    this.ioauth.connect();
   }
 
   /** Disconnects for good; after `unauthorized` the state stays `unauthorized`, which says why. */
@@ -177,7 +187,7 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
       return;
     }
     try {
-      const ack = await this.socket.timeout(10_000).emitWithAck('auth:refresh', { token });
+      const ack = await this.ioauth.timeout(10_000).emitWithAck('auth:refresh', { token });
       if ('error' in ack) {
         if (FINAL.has(ack.error.code)) this.unauthorized(new IoauthError(ack.error.code, ack.error.message));
         return;
@@ -201,7 +211,7 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
   private stop(state: ConnectionState): void {
     this.stopped = true;
     this.scheduler.clearTimeout(this.retry);
-    this.socket.disconnect();
+    this.ioauth.disconnect();
     this.setState(state);
   }
 
@@ -211,7 +221,7 @@ export class IoauthSocket extends TypedEmitter<IoauthSocketEvents> {
     this.setState('reconnecting');
     this.scheduler.clearTimeout(this.retry);
     this.retry = this.scheduler.setTimeout(() => {
-      if (!this.stopped) this.socket.connect();
+      if (!this.stopped) this.ioauth.connect();
     }, delay);
   }
 

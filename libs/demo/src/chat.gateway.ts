@@ -2,7 +2,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from
 import type { Namespace } from 'socket.io';
 
 import { AuthError, RequireScopes } from '@ioauth/auth-core';
-import type { ChatMessage, ServerToClientEvents } from '@ioauth/contracts';
+import type { ChatMessage, DemoClientEvents, DemoServerEvents } from '@ioauth/demo-contracts';
 import { WsAuth, WsUser, type WsIdentity } from '@ioauth/gateway';
 
 const MAX_TEXT = 1000;
@@ -11,7 +11,7 @@ const MAX_TEXT = 1000;
 @WebSocketGateway()
 @WsAuth()
 export class ChatGateway {
-  @WebSocketServer() private readonly namespace!: Namespace<Record<string, never>, ServerToClientEvents>;
+  @WebSocketServer() private readonly namespace!: Namespace<DemoClientEvents, DemoServerEvents>;
 
   @SubscribeMessage('chat:send')
   @RequireScopes('chat:write')

@@ -1,5 +1,6 @@
 export { IoauthIoAdapter } from './adapter/ioauth-io.adapter.js';
 export { SocketServerSecurity } from './adapter/socket-server-security.js';
+export { AllowIf } from './guards/allow-if.decorator.js';
 export { WsAuth, WsUser } from './guards/ws-auth.decorator.js';
 export { WsErrorFilter } from './guards/ws-error.filter.js';
 export { WsJwtGuard } from './guards/ws-jwt.guard.js';
@@ -10,13 +11,20 @@ export { wsIdentity, WS_IDENTITY_KEY, type WsIdentity } from './identity/ws-iden
 export { ExpiryWheel } from './lifecycle/expiry-wheel.js';
 export { TokenLifecycle } from './lifecycle/token-lifecycle.service.js';
 export { namespacePolicy } from './policy/namespace-policies.js';
-export { WS_REDIS_ADAPTER } from './ws-auth.constants.js';
+export type {
+  EventPolicyContext,
+  EventPredicate,
+  NamespacePolicyContext,
+  RoomPolicyContext,
+} from './policy/policy-predicate.js';
 export { WsAuthModule } from './ws-auth.module.js';
 export type {
   EventBudget,
   NamespacePolicy,
   NamespacePolicyRule,
   RoomPolicyRule,
+  SocketIoAdapter,
   WsAuthOptions,
 } from './ws-auth.options.js';
 export { WsAuthService } from './ws-auth.service.js';
+export { parseWsAuthOptions, type WsAuthSettings } from './ws-auth.options.schema.js';

@@ -1,17 +1,6 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { createAdapter } from '@socket.io/redis-adapter';
 
-import {
-  closeRedis,
-  connectRedis,
-  IOAUTH_CONFIG,
-  IOAUTH_REDIS,
-  type IoauthConfig,
-  type RedisClient,
-} from '@ioauth/auth-core';
-
-import { publishingThroughOutages } from './adapter/adapter-publisher.js';
 import { SocketServerSecurity } from './adapter/socket-server-security.js';
 import { SocketBudgets } from './budget/socket-budgets.service.js';
 import { WsErrorFilter } from './guards/ws-error.filter.js';
@@ -20,22 +9,33 @@ import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
 import { WsTokenVerifier } from './handshake/ws-token.verifier.js';
 import { TokenLifecycle } from './lifecycle/token-lifecycle.service.js';
 import { RecoveryGate } from './recovery/recovery-gate.js';
-import { WS_REDIS_ADAPTER } from './ws-auth.constants.js';
-import { WsAuthConfigurableModule } from './ws-auth.module-definition.js';
+import {
+  WS_AUTH_OPTIONS,
+  WS_AUTH_OPTIONS_TYPE,
+  WsAuthConfigurableModule,
+} from './ws-auth.module-definition.js';
+import type { WsAuthOptions } from './ws-auth.options.js';
+import { parseWsAuthOptions } from './ws-auth.options.schema.js';
 import { WsAuthService } from './ws-auth.service.js';
+import { WS_AUTH_SETTINGS } from './ws-auth.settings.js';
 
 const GATEWAY_METADATA = 'websockets:is_gateway';
-const REDIS_ADAPTER_CLIENTS = 'IOAUTH:WS_REDIS_ADAPTER_CLIENTS';
 
 /**
  * Authenticates every socket.io handshake and event of the app's `@WebSocketGateway`s, without touching them:
  * handshake middleware on every namespace, `WsJwtGuard`, namespace and room policies, the live token lifecycle
- * and revocation kicks, and the Redis adapter when `REDIS_URL` is set. Needs `AuthCoreModule`, and the app must
- * use `IoauthIoAdapter`; it refuses to boot gateways that would otherwise run unauthenticated.
+ * and revocation kicks, and the `adapter` option's socket.io adapter (`@ioauth/redis` for a cluster). Needs
+ * `AuthCoreModule`, and the app must use `IoauthIoAdapter`; it refuses to boot gateways that would otherwise run
+ * unauthenticated.
  */
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    {
+      provide: WS_AUTH_SETTINGS,
+      useFactory: (options: WsAuthOptions) => parseWsAuthOptions(options),
+      inject: [WS_AUTH_OPTIONS],
+    },
     WsTokenVerifier,
     HandshakeAuthenticator,
     TokenLifecycle,
@@ -45,46 +45,25 @@ const REDIS_ADAPTER_CLIENTS = 'IOAUTH:WS_REDIS_ADAPTER_CLIENTS';
     WsJwtGuard,
     WsErrorFilter,
     WsAuthService,
-    {
-      provide: REDIS_ADAPTER_CLIENTS,
-      // Pub/sub needs connections of its own: a subscribed Redis connection can run nothing else.
-      useFactory: async (redis: RedisClient | null, config: IoauthConfig): Promise<RedisClient[]> =>
-        redis && config.redisUrl
-          ? Promise.all([connectRedis(config.redisUrl), connectRedis(config.redisUrl)])
-          : [],
-      inject: [IOAUTH_REDIS, IOAUTH_CONFIG],
-    },
-    {
-      provide: WS_REDIS_ADAPTER,
-      useFactory: (clients: RedisClient[], config: IoauthConfig) => {
-        const [pub, sub] = clients;
-        return pub && sub
-          ? createAdapter(publishingThroughOutages(pub), sub, { key: `ioauth:${config.issuer}:socket.io` })
-          : null;
-      },
-      inject: [REDIS_ADAPTER_CLIENTS, IOAUTH_CONFIG],
-    },
   ],
-  exports: [
-    WsJwtGuard,
-    WsErrorFilter,
-    WsAuthService,
-    TokenLifecycle,
-    SocketServerSecurity,
-    SocketBudgets,
-    WS_REDIS_ADAPTER,
-  ],
+  exports: [WsJwtGuard, WsErrorFilter, WsAuthService, TokenLifecycle, SocketServerSecurity, SocketBudgets],
 })
-export class WsAuthModule
-  extends WsAuthConfigurableModule
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class WsAuthModule extends WsAuthConfigurableModule implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly security: SocketServerSecurity,
-    @Inject(REDIS_ADAPTER_CLIENTS) private readonly redisClients: RedisClient[],
   ) {
     super();
+  }
+
+  /**
+   * Mounts the module with options given in code, validated before any provider runs.
+   * @throws OptionsError naming every bad option.
+   */
+  static override forRoot(options: typeof WS_AUTH_OPTIONS_TYPE = {}): DynamicModule {
+    const { isGlobal: _isGlobal, ...input } = options;
+    parseWsAuthOptions(input);
+    return super.forRoot(options);
   }
 
   /** Fails closed: gateways exist but no server was secured, so `IoauthIoAdapter` is not installed. */
@@ -98,9 +77,5 @@ export class WsAuthModule
           'app.useWebSocketAdapter(new IoauthIoAdapter(app)) before app.listen()',
       );
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.redisClients.map(closeRedis));
   }
 }

@@ -1,23 +1,51 @@
-/** What a namespace asks of a handshake. */
-export interface NamespacePolicy {
+import type { Server } from 'socket.io';
+
+import type { WsIdentity } from './identity/ws-identity.js';
+import type { AppClaims, NamespacePolicyContext, RoomPolicyContext } from './policy/policy-predicate.js';
+
+// The predicates below are declared as methods on purpose: a rule typed for the application's claims, such as
+// `RoomPolicyRule<{ tenant: string }>`, then still fits the options' lists (method parameters are bivariant).
+
+/** What a namespace asks of a handshake, and of every in-band refresh on it. */
+export interface NamespacePolicy<Claims extends AppClaims = AppClaims> {
   /** `required`: a valid token or the handshake is refused; `optional`: anonymous sockets allowed too. */
   auth: 'required' | 'optional';
   /** Every one of these roles, or `forbidden`. */
   roles?: readonly string[];
   /** Every one of these scopes, or `forbidden`. */
   scopes?: readonly string[];
+  /**
+   * The application's own check, asked once the roles and scopes pass; `identity` is undefined for an anonymous
+   * socket on an `optional` namespace. Only exactly `true` (or a promise of it) admits: any other answer, a throw,
+   * a rejection or no answer within 5 s is `forbidden`, and the last three are logged as errors.
+   */
+  allow?(
+    identity: WsIdentity<Claims> | undefined,
+    context: NamespacePolicyContext,
+  ): boolean | Promise<boolean>;
 }
 
 /** A namespace policy and the namespaces it covers: a name such as `/admin`, or a pattern for dynamic ones. */
-export interface NamespacePolicyRule extends NamespacePolicy {
+export interface NamespacePolicyRule<Claims extends AppClaims = AppClaims> extends NamespacePolicy<Claims> {
   namespace: string | RegExp;
 }
 
-/** Grants a socket needs to stay in a room; a refresh that drops them makes the socket leave it. */
-export interface RoomPolicyRule {
+/**
+ * What a socket needs to join a room and to stay in it: a user with these grants, whom the predicate (if any)
+ * admits. Anonymous sockets never join a room a rule covers. A refresh that fails it makes the socket leave.
+ */
+export interface RoomPolicyRule<Claims extends AppClaims = AppClaims> {
   room: string | RegExp;
+  /** Every one of these roles. */
   roles?: readonly string[];
+  /** Every one of these scopes. */
   scopes?: readonly string[];
+  /**
+   * The application's own check, asked once the roles and scopes pass, on a join, an in-band refresh and a
+   * recovery. Only exactly `true` (or a promise of it) admits: any other answer, a throw, a rejection or no answer
+   * within 5 s refuses (`forbidden` on a join), and the last three are logged as errors.
+   */
+  allow?(identity: WsIdentity<Claims>, context: RoomPolicyContext): boolean | Promise<boolean>;
 }
 
 /** A budget of events: `perSecond` on average, and up to `burst` at once after a quiet spell. */
@@ -26,11 +54,25 @@ export interface EventBudget {
   burst: number;
 }
 
+/** A socket.io adapter, as `server.adapter()` takes it (such as `@ioauth/redis`'s `socketIoAdapter()`). */
+export type SocketIoAdapter = Parameters<Server['adapter']>[0];
+
 /** Options of `WsAuthModule.forRoot`. Token verification itself is configured by `AuthCoreModule`. */
 export interface WsAuthOptions {
+  /** Handshakes allowed per client address and minute, counted before any token work; default 300. */
+  handshakeIpLimit?: number;
+  /** Accept `?token=` on the handshake; default false, since query strings end up in access logs (RFC 6750 2.3). */
+  allowQueryToken?: boolean;
+  /**
+   * Which proxies may set `X-Forwarded-For` for the handshake limit: `false` (none, the default), a hop count, or
+   * addresses, CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`, as Express's `trust proxy`.
+   */
+  trustProxy?: false | number | readonly string[];
+  /** The socket.io adapter of every server, as `@ioauth/redis`'s to share broadcasts across processes. */
+  adapter?: SocketIoAdapter;
   /** Namespace policies, first match wins; a namespace no rule matches needs a valid token. */
   namespaces?: readonly NamespacePolicyRule[];
-  /** Room policies, enforced by `WsAuthService.join` and again on every in-band refresh. */
+  /** Room policies, first match wins; enforced by `WsAuthService.join`, each in-band refresh and recovery. */
   rooms?: readonly RoomPolicyRule[];
   /** Seconds ahead of `exp` that `auth:expiring` is sent (a third of the token's lifetime if that is shorter). */
   refreshWindow?: number;

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
-import { AuthError, hasGrants, RevocationService } from '@ioauth/auth-core';
+import { AuthError, RevocationService, type RevocationReason } from '@ioauth/auth-core';
 
 import { wsIdentity } from './identity/ws-identity.js';
-import { roomPolicy } from './policy/namespace-policies.js';
+import { mayHoldRoom } from './policy/policy-check.js';
 import { WS_AUTH_OPTIONS } from './ws-auth.module-definition.js';
 import type { WsAuthOptions } from './ws-auth.options.js';
 
@@ -17,14 +17,14 @@ export class WsAuthService {
   ) {}
 
   /**
-   * Joins a room if the socket's grants satisfy the room's policy; a later refresh that drops them makes it leave.
+   * Joins a room if the socket meets the room's policy (its grants, then its predicate); a later refresh that fails
+   * the policy makes it leave.
    * @throws AuthError `forbidden`.
    */
   async join(socket: Socket, room: string): Promise<void> {
-    const policy = roomPolicy(this.options.rooms ?? [], room);
-    const identity = wsIdentity(socket);
-    if (policy && !(identity && hasGrants(identity, { roles: policy.roles, scopes: policy.scopes })))
-      throw new AuthError('forbidden', 'the token lacks a role or scope this room requires');
+    const verdict = mayHoldRoom(this.options.rooms ?? [], wsIdentity(socket), room, socket);
+    if (!(typeof verdict === 'boolean' ? verdict : await verdict))
+      throw new AuthError('forbidden', 'the room policy refuses this socket');
     await socket.join(room);
   }
 
@@ -35,7 +35,7 @@ export class WsAuthService {
    * on the bus only.
    * @throws when the store cannot record it (nothing is revoked then).
    */
-  async kickUser(sub: string, reason = 'admin_kick'): Promise<void> {
+  async kickUser(sub: string, reason: RevocationReason = 'admin_kick'): Promise<void> {
     await this.revocations.revokeUser(sub, reason);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
-import { IOAUTH_REDIS, type RedisClient } from '@ioauth/auth-core';
+import { IOAUTH_REDIS, type RedisClient } from '@ioauth/redis';
 import { IOAUTH_SQL, type SqlClient } from '@ioauth/store';
 
 const TIMEOUT_MS = 2_000;
@@ -21,7 +21,8 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     // Absent in an app without a store, such as the gateway alone on the embedded defaults.
     @Optional() @Inject(IOAUTH_SQL) private readonly sql: SqlClient | null,
-    @Inject(IOAUTH_REDIS) private readonly redis: RedisClient | null,
+    // Absent in a single process, which mounts no `IoauthRedisModule`.
+    @Optional() @Inject(IOAUTH_REDIS) private readonly redis: RedisClient | null,
   ) {}
 
   /** The process answers: 200 `{status: "ok"}`. */

@@ -17,5 +17,7 @@ export {
 } from './passwords/password-policy.js';
 export { IOAUTH_SESSIONS, IOAUTH_SQL, IOAUTH_USERS } from './store.constants.js';
 export { openDatabase, StoreModule } from './store.module.js';
+export type { StoreOptions } from './store.options.js';
+export { parseStoreOptions } from './store.options.schema.js';
 export { MAX_USERNAME_BYTES, normalizeUsername } from './users/username.js';
 export { EmbeddedDatabaseBusyError } from './sql/embedded-lock.js';

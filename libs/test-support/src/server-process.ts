@@ -44,6 +44,9 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+// An app of this repository by name (`server`, `gateway`, ...), or the folder of one elsewhere in the workspace.
+const projectOf = (app: string) => (app.includes('/') ? app : `apps/${app}`);
+
 function run(
   env: Record<string, string>,
   app = 'server',
@@ -54,10 +57,15 @@ function run(
 } {
   const child = spawn(
     process.execPath,
-    ['--import', '@swc-node/register/esm-register', `apps/${app}/src/main.ts`],
+    ['--import', '@swc-node/register/esm-register', `${projectOf(app)}/src/main.ts`],
     {
       cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: `apps/${app}/tsconfig.lib.json`, NODE_OPTIONS: '', ...env },
+      env: {
+        ...process.env,
+        SWC_NODE_PROJECT: `${projectOf(app)}/tsconfig.lib.json`,
+        NODE_OPTIONS: '',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -69,7 +77,8 @@ function run(
 }
 
 /**
- * Starts an app (`server`, the one of `npm start`, by default) and resolves once it listens; rejects with its output if it exits first. It gets a data folder
+ * Starts an app (`server`, the one of `npm start`, by default; or a project folder such as
+ * `examples/enterprise-app`) and resolves once it logs `serving on <url>`; rejects with its output if it exits first. It gets a data folder
  * of its own, removed when it stops, unless `IOAUTH_DATA_DIR` is given.
  */
 export async function startServer(env: Record<string, string> = {}, app = 'server'): Promise<ServerProcess> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DynamicModule, INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
-import { AuthCoreModule, type IoauthConfigInput } from '@ioauth/auth-core';
+import { AuthCoreModule, type AuthCoreOptions } from '@ioauth/auth-core';
 import { IoauthIoAdapter } from '@ioauth/gateway';
 
 import { TEST_SECRET, tokenMinter } from './tokens.js';
@@ -25,7 +25,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   metadata: Pick<ModuleMetadata, 'imports' | 'providers' | 'controllers'>,
-  config: IoauthConfigInput = {},
+  config: AuthCoreOptions = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-test-app-'));
   const settings = { dataDir, algorithm: 'HS256', secret: TEST_SECRET, ...config } as const;

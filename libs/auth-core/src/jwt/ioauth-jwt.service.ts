@@ -2,7 +2,7 @@ import { JwtService, type JwtSignOptions, type JwtVerifyOptions } from '@nestjs/
 
 import { AuthError } from '../auth.error.js';
 import { epochSeconds, type Clock } from '../clock.js';
-import type { IoauthConfig } from '../config/ioauth-config.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
 import type { KeyStore } from '../keys/key-store.js';
 import { readJwsHeader, typMatches } from './jws-header.js';
 import { toAuthError } from './jwt-errors.js';
@@ -49,7 +49,7 @@ const REFUSED_VERIFY_OPTIONS = [
 export class IoauthJwtService extends JwtService {
   constructor(
     private readonly keys: KeyStore,
-    private readonly config: IoauthConfig,
+    private readonly config: AuthCoreSettings,
     private readonly clock: Clock,
   ) {
     super({ secretOrKeyProvider: keyFromOptions });

@@ -1,24 +1,20 @@
+import jwt from 'jsonwebtoken';
+
 import { AuthError } from '../auth.error.js';
 
+const { JsonWebTokenError, NotBeforeError, TokenExpiredError } = jwt;
+
 /**
- * Translates an error of `jsonwebtoken` (through `JwtService`) into an `AuthError` with a fixed message: its own
- * messages may quote configuration values. The original stays as `cause` for logs.
+ * Translates an error of `jsonwebtoken` (through `JwtService`) into an `AuthError` by its class, with a fixed message:
+ * its own messages may quote configuration values, and their wording is not an interface. The original stays as
+ * `cause` for logs.
  */
 export function toAuthError(error: unknown): AuthError {
-  const { name, message } = error as { name?: unknown; message?: unknown };
-  const text = typeof message === 'string' ? message : '';
-  if (name === 'TokenExpiredError')
+  if (error instanceof TokenExpiredError)
     return new AuthError('token_expired', 'token has expired', { cause: error });
-  if (name === 'NotBeforeError')
+  if (error instanceof NotBeforeError)
     return new AuthError('token_invalid', 'token is not valid yet', { cause: error });
-  if (name !== 'JsonWebTokenError')
-    return new AuthError('token_invalid', 'token could not be verified', { cause: error });
-  const reason = text.startsWith('invalid signature')
-    ? 'token signature does not verify'
-    : text.startsWith('jwt audience invalid')
-      ? 'token audience is not accepted'
-      : text.startsWith('jwt issuer invalid')
-        ? 'token issuer is not accepted'
-        : 'token is malformed';
-  return new AuthError('token_invalid', reason, { cause: error });
+  if (error instanceof JsonWebTokenError)
+    return new AuthError('token_invalid', 'token does not verify', { cause: error });
+  return new AuthError('token_invalid', 'token could not be verified', { cause: error });
 }

@@ -1,6 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 
-import type { JwtAlgorithm } from '../config/ioauth-config.js';
+import type { JwtAlgorithm } from '../auth-core.options.js';
 
 /** A managed key as persisted: the private JWK and its life times. */
 export interface StoredKey {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { calculateJwkThumbprint } from 'jose';
 
-import { parseIoauthConfig } from '../config/load-config.js';
+import { parseAuthCoreOptions } from '../auth-core.options.schema.js';
 import { FrozenClock } from '../testing/auth-core.setup.js';
 import { InProcessKeySetBus } from './key-set.bus.js';
 import { KeyStore } from './key-store.js';
@@ -22,8 +22,8 @@ describe('KeyStore', () => {
   });
   afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-  const create = (input: Parameters<typeof parseIoauthConfig>[0] = {}) =>
-    KeyStore.create({ config: parseIoauthConfig({ dataDir, ...input }), clock });
+  const create = (input: Parameters<typeof parseAuthCoreOptions>[0] = {}) =>
+    KeyStore.create({ config: parseAuthCoreOptions({ dataDir, ...input }), clock });
 
   it('generates an ES256 key on first start, readable by the owner only, and reuses it on restart', async () => {
     const first = await create();
@@ -99,14 +99,14 @@ describe('KeyStore', () => {
       () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
       'P-256',
     ],
-  ] as const)('refuses %s, naming the variable and not the key', async (_case, algorithm, make, message) => {
+  ] as const)('refuses %s, naming the option and not the key', async (_case, algorithm, make, message) => {
     const pem = make().export({ type: 'pkcs8', format: 'pem' }) as string;
     const error: unknown = await create({ algorithm, privateKey: pem }).then(
       () => new Error('expected a refusal'),
       (caught: unknown) => caught,
     );
     const { message: text } = error as Error;
-    expect(text).toContain('IOAUTH_JWT_PRIVATE_KEY (privateKey)');
+    expect(text).toContain('  - privateKey ');
     expect(text).toContain(message);
     expect(text).not.toContain(pem.split('\n')[1]);
   });
@@ -121,13 +121,13 @@ describe('KeyStore', () => {
 
   it('says a key file cannot be read without saying what it holds', async () => {
     await expect(create({ privateKeyFile: join(dataDir, 'missing.pem') })).rejects.toThrow(
-      'IOAUTH_JWT_PRIVATE_KEY_FILE (privateKeyFile) cannot be read',
+      'privateKeyFile cannot be read',
     );
   });
 
   it('drops a retired key from storage once its last token has expired', async () => {
     const storage = new MemoryKeySetStorage();
-    const config = parseIoauthConfig({ dataDir, accessTokenTtl: 60, clockTolerance: 0 });
+    const config = parseAuthCoreOptions({ dataDir, accessTokenTtl: 60, clockTolerance: 0 });
     const store = await KeyStore.create({ config, clock, storage });
     const first = store.signingKey().kid;
     await store.rotate();
@@ -161,7 +161,7 @@ describe('KeyStore across processes sharing a storage', () => {
     }
   }
 
-  const config = parseIoauthConfig({ dataDir: '/nonexistent', accessTokenTtl: 60, clockTolerance: 0 });
+  const config = parseAuthCoreOptions({ dataDir: '/nonexistent', accessTokenTtl: 60, clockTolerance: 0 });
   const stores: KeyStore[] = [];
   const create = async (options: Partial<Parameters<typeof KeyStore.create>[0]>) => {
     const store = await KeyStore.create({ config, clock: new FrozenClock(), ...options });

@@ -5,8 +5,8 @@ import { Logger } from '@nestjs/common';
 import type { JWK } from 'jose';
 
 import type { Clock } from '../clock.js';
-import type { IoauthConfig } from '../config/ioauth-config.js';
-import { ConfigError } from '../config/load-config.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import { OptionsError } from '../options/options.error.js';
 import { FileKeySetStorage } from './file-key-set.storage.js';
 import type { KeySetBus } from './key-set.bus.js';
 import type { KeySetStorage, StoredKey } from './key-set.storage.js';
@@ -22,7 +22,7 @@ import {
 /** What `KeyStore.create` needs. */
 export interface KeyStoreOptions {
   config: Pick<
-    IoauthConfig,
+    AuthCoreSettings,
     'algorithm' | 'secret' | 'privateKey' | 'privateKeyFile' | 'dataDir' | 'accessTokenTtl' | 'clockTolerance'
   >;
   clock: Clock;
@@ -86,13 +86,15 @@ export class KeyStore {
 
   /**
    * Builds the store from configuration, generating and saving a first key for a managed store.
-   * @throws ConfigError when a configured key is unreadable, of the wrong kind or too weak.
+   * @throws OptionsError when a configured key is unreadable, of the wrong kind or too weak.
    */
   static async create(options: KeyStoreOptions): Promise<KeyStore> {
     const { config } = options;
     if (config.algorithm === 'HS256') {
       if (!config.secret)
-        throw new ConfigError([{ field: 'secret', message: 'is required when IOAUTH_JWT_ALG=HS256' }]);
+        throw new OptionsError('AuthCoreModule', [
+          { option: 'secret', message: 'is required when `algorithm`=HS256' },
+        ]);
       return new KeyStore([await secretSigningKey(config.secret)], options, undefined);
     }
     if (!KeyStore.managesKeys(config)) {
@@ -113,7 +115,7 @@ export class KeyStore {
   }
 
   /** Whether a configuration makes a managed store: generated ES256 or RS256 keys, kept in a storage. */
-  static managesKeys(config: Pick<IoauthConfig, 'algorithm' | 'privateKey' | 'privateKeyFile'>): boolean {
+  static managesKeys(config: Pick<AuthCoreSettings, 'algorithm' | 'privateKey' | 'privateKeyFile'>): boolean {
     return (
       config.algorithm !== 'HS256' && config.privateKey === undefined && config.privateKeyFile === undefined
     );
@@ -336,17 +338,18 @@ export class KeyStore {
 }
 
 async function configuredKey(config: KeyStoreOptions['config']): Promise<SigningKey> {
-  const field = config.privateKey !== undefined ? 'privateKey' : 'privateKeyFile';
+  const option = config.privateKey !== undefined ? 'privateKey' : 'privateKeyFile';
   let text: string;
   try {
     text = config.privateKey ?? (await readFile(config.privateKeyFile as string, 'utf8'));
   } catch {
-    throw new ConfigError([{ field, message: 'cannot be read' }]);
+    throw new OptionsError('AuthCoreModule', [{ option, message: 'cannot be read' }]);
   }
   try {
     return await privateSigningKey(text, config.algorithm);
   } catch (error) {
-    if (error instanceof KeyMaterialError) throw new ConfigError([{ field, message: error.message }]);
+    if (error instanceof KeyMaterialError)
+      throw new OptionsError('AuthCoreModule', [{ option, message: error.message }]);
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import {
 
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
-import type { JwtAlgorithm } from '../config/ioauth-config.js';
+import type { JwtAlgorithm } from '../auth-core.options.js';
 
 /** A key ioauth signs or verifies with, parsed once into `KeyObject`s (never re-parsed per token). */
 export interface SigningKey {

@@ -11,7 +11,7 @@ export interface RevocationPage {
  * The durable record of revocations: the source of truth for who may still be in (contract v2, "Revocation is
  * durable"). A revocation is recorded before it is answered or published, and kept until the last token it can
  * concern has expired, whatever happens to the session or the user later. `StoreModule` provides one over the
- * database; a team can provide its own under `IOAUTH_REVOCATION_LOG`.
+ * database; a team may pass its own as `AuthCoreModule`'s `revocationLog`.
  */
 export interface RevocationLog {
   /**

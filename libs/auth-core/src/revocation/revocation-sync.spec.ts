@@ -99,7 +99,7 @@ describe('RevocationSync', () => {
 
   it('does nothing without a store', async () => {
     const bus = new GappyBus();
-    const sync = new RevocationSync(new RevocationList(bus, new FrozenClock(), 905_000), bus);
+    const sync = new RevocationSync(new RevocationList(bus, new FrozenClock(), 905_000), bus, null);
     await sync.onModuleInit();
     await expect(sync.catchUp()).resolves.toBeUndefined();
     sync.onModuleDestroy();

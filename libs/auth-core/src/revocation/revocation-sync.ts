@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 
-import { IOAUTH_REVOCATION_BUS, IOAUTH_REVOCATION_LOG } from '../auth-core.constants.js';
+import { IOAUTH_REVOCATION_BUS } from '../auth-core.constants.js';
+import { REVOCATION_LOG } from '../auth-core.settings.js';
 import type { RevocationBus } from './revocation.js';
 import type { RevocationLog } from './revocation-log.js';
 import { RevocationList } from './revocation-list.js';
@@ -37,7 +31,7 @@ export class RevocationSync implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly list: RevocationList,
     @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
-    @Optional() @Inject(IOAUTH_REVOCATION_LOG) private readonly log?: RevocationLog,
+    @Inject(REVOCATION_LOG) private readonly log: RevocationLog | null,
   ) {}
 
   /** Seeds the list from the store; a store that cannot be read stops the boot. */

@@ -1,11 +1,13 @@
-import type { IoauthConfig } from '../config/ioauth-config.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import type { AuthEvent } from '../events/auth-event.js';
+import { AuthEvents } from '../events/auth-events.js';
 import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
 import { InProcessRevocationBus, type Revocation } from './revocation.js';
 import type { RevocationLog } from './revocation-log.js';
 import { RevocationList } from './revocation-list.js';
 import { RevocationService } from './revocation.service.js';
 
-const config = { accessTokenTtl: 900, clockTolerance: 5 } as IoauthConfig;
+const config = { accessTokenTtl: 900, clockTolerance: 5 } as AuthCoreSettings;
 
 class FakeLog implements RevocationLog {
   readonly recorded: Array<{ revocation: Revocation; keepUntil: Date }> = [];
@@ -30,8 +32,25 @@ describe('RevocationService', () => {
     const log = new FakeLog();
     const published: Revocation[] = [];
     bus.subscribe((revocation) => published.push(revocation));
-    return { bus, list, log, published, service: new RevocationService(list, bus, config, clock, log) };
+    const events = new AuthEvents();
+    const emitted: AuthEvent[] = [];
+    events.subscribe((event) => void emitted.push(event));
+    const service = new RevocationService(list, bus, config, clock, log, events);
+    return { bus, list, log, published, emitted, service };
   };
+
+  it('tells the application of each revocation once it holds, with its reason', async () => {
+    const { emitted, log, service } = setup();
+    await service.revokeSession('s1', 'alice', 'logout');
+    await service.revokeUser('bob', 'user_disabled');
+    expect(emitted).toEqual([
+      { type: 'session.revoked', sub: 'alice', sid: 's1', reason: 'logout' },
+      { type: 'user.revoked', sub: 'bob', reason: 'user_disabled', sessions: 2 },
+    ]);
+    log.failing = true;
+    await expect(service.revokeUser('carol', 'admin_kick')).rejects.toThrow('database down');
+    expect(emitted).toHaveLength(2);
+  });
 
   it('records a revocation, kept for one token lifetime, before it announces it', async () => {
     const { log, list, published, service } = setup();
@@ -62,7 +81,7 @@ describe('RevocationService', () => {
     const clock = new FrozenClock();
     const bus = new InProcessRevocationBus();
     const list = new RevocationList(bus, clock, 905_000);
-    const service = new RevocationService(list, bus, config, clock);
+    const service = new RevocationService(list, bus, config, clock, null, new AuthEvents());
     expect(await service.revokeSession('s1', 'alice', 'logout')).toBe(0);
     expect(list.isRevoked({ sid: 's1', sub: 'alice' })).toBe(true);
   });

@@ -1,14 +1,11 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import {
-  IOAUTH_CLOCK,
-  IOAUTH_CONFIG,
-  IOAUTH_REVOCATION_BUS,
-  IOAUTH_REVOCATION_LOG,
-} from '../auth-core.constants.js';
+import { IOAUTH_CLOCK, IOAUTH_REVOCATION_BUS } from '../auth-core.constants.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import { AUTH_CORE_SETTINGS, REVOCATION_LOG } from '../auth-core.settings.js';
 import type { Clock } from '../clock.js';
-import type { IoauthConfig } from '../config/ioauth-config.js';
-import type { Revocation, RevocationBus } from './revocation.js';
+import { AuthEvents } from '../events/auth-events.js';
+import type { Revocation, RevocationBus, RevocationReason } from './revocation.js';
 import type { RevocationLog } from './revocation-log.js';
 import { RevocationList } from './revocation-list.js';
 
@@ -25,9 +22,10 @@ export class RevocationService {
   constructor(
     private readonly list: RevocationList,
     @Inject(IOAUTH_REVOCATION_BUS) private readonly bus: RevocationBus,
-    @Inject(IOAUTH_CONFIG) config: IoauthConfig,
+    @Inject(AUTH_CORE_SETTINGS) config: AuthCoreSettings,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
-    @Optional() @Inject(IOAUTH_REVOCATION_LOG) private readonly log?: RevocationLog,
+    @Inject(REVOCATION_LOG) private readonly log: RevocationLog | null,
+    private readonly events: AuthEvents,
   ) {
     // As long as the last access token it can concern may still be presented (RFC 9700 section 4.14).
     this.keepMs = (config.accessTokenTtl + config.clockTolerance) * 1000;
@@ -37,8 +35,10 @@ export class RevocationService {
    * Ends a session: its refresh tokens, its access tokens and its live sockets, on every process.
    * @returns the number of live sessions it ended (0 for one revoked already or unknown).
    */
-  revokeSession(sid: string, sub: string, reason: string): Promise<number> {
-    return this.revoke({ kind: 'session', sid, sub, reason, at: this.clock.now() });
+  async revokeSession(sid: string, sub: string, reason: RevocationReason): Promise<number> {
+    const ended = await this.revoke({ kind: 'session', sid, sub, reason, at: this.clock.now() });
+    this.events.emit({ type: 'session.revoked', sub, sid, reason });
+    return ended;
   }
 
   /**
@@ -46,8 +46,10 @@ export class RevocationService {
    * accepted. For a kick, a disabled or a removed user.
    * @returns the number of live sessions it ended.
    */
-  revokeUser(sub: string, reason: string): Promise<number> {
-    return this.revoke({ kind: 'user', sub, reason, at: this.clock.now() });
+  async revokeUser(sub: string, reason: RevocationReason): Promise<number> {
+    const sessions = await this.revoke({ kind: 'user', sub, reason, at: this.clock.now() });
+    this.events.emit({ type: 'user.revoked', sub, reason, sessions });
+    return sessions;
   }
 
   private async revoke(revocation: Revocation): Promise<number> {

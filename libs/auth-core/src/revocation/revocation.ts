@@ -1,4 +1,18 @@
-/** A revocation as published on the bus: one session, or every token a user held at that moment. */
+/**
+ * Why a login was ended, as audit lines, metrics and events report it:
+ * - `logout`: the user logged out (or revoked the refresh token, RFC 7009);
+ * - `refresh_token_reused`: a spent refresh token came back (RFC 9700 section 4.14.2);
+ * - `user_gone`: the user was removed or disabled since the session began, seen at a refresh;
+ * - `admin_kick`: an operator or the app ended the user's sessions;
+ * - `user_removed`, `user_disabled`: the user was removed or disabled.
+ */
+export type RevocationReason =
+  'logout' | 'refresh_token_reused' | 'user_gone' | 'admin_kick' | 'user_removed' | 'user_disabled';
+
+/**
+ * A revocation as published on the bus: one session, or every token a user held at that moment. `reason` is a
+ * `RevocationReason` when this version wrote it; read from the bus or the store it may be any text.
+ */
 export type Revocation =
   | { kind: 'session'; sid: string; sub: string; reason: string; at: number }
   | { kind: 'user'; sub: string; reason: string; at: number };

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 
 import { Test } from '@nestjs/testing';
 
-import { IOAUTH_CLOCK, IOAUTH_CONFIG } from '../auth-core.constants.js';
+import { IOAUTH_CLOCK } from '../auth-core.constants.js';
 import { AuthCoreModule } from '../auth-core.module.js';
 import type { Clock } from '../clock.js';
-import type { IoauthConfig, IoauthConfigInput } from '../config/ioauth-config.js';
+import type { AuthCoreOptions } from '../auth-core.options.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import { AUTH_CORE_SETTINGS } from '../auth-core.settings.js';
 import { IoauthJwtService } from '../jwt/ioauth-jwt.service.js';
 import { KeyStore } from '../keys/key-store.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -30,7 +32,7 @@ export class FrozenClock implements Clock {
 }
 
 /** Compiles `AuthCoreModule.forRoot(input)` with a frozen clock and a throw-away data folder. */
-export async function setup(input: IoauthConfigInput = {}) {
+export async function setup(input: AuthCoreOptions = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-core-'));
   const clock = new FrozenClock();
   const moduleRef = await Test.createTestingModule({
@@ -43,7 +45,7 @@ export async function setup(input: IoauthConfigInput = {}) {
     moduleRef,
     clock,
     dataDir,
-    config: moduleRef.get<IoauthConfig>(IOAUTH_CONFIG),
+    config: moduleRef.get<AuthCoreSettings>(AUTH_CORE_SETTINGS),
     keys: moduleRef.get(KeyStore),
     jwt: moduleRef.get(IoauthJwtService),
     tokens: moduleRef.get(TokenService),

@@ -62,6 +62,32 @@ describe('TokenService', () => {
     });
   });
 
+  describe("the application's own claims", () => {
+    let ctx: Awaited<ReturnType<typeof setup>>;
+    beforeAll(async () => {
+      ctx = await setup({ algorithm: 'HS256', secret: HS_SECRET });
+    });
+    afterAll(() => ctx.close());
+
+    it('mints them beside the registered claims, and verification returns them', () => {
+      const { token } = ctx.tokens.issueAccessToken({ ...grant, claims: { tenant: 'acme', plan: ['pro'] } });
+      expect(ctx.tokens.verifyAccessToken(token)).toMatchObject({
+        sub: 'alice',
+        tenant: 'acme',
+        plan: ['pro'],
+      });
+    });
+
+    it.each(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'typ', 'scope', 'roles'])(
+      "refuses one named %s rather than let it replace ioauth's",
+      (name) => {
+        expect(() =>
+          ctx.tokens.issueAccessToken({ ...grant, claims: { tenant: 'acme', [name]: 'x' } }),
+        ).toThrow(`the registered claim ${name} cannot be set`);
+      },
+    );
+  });
+
   it('mints tokens that a plain jose verifier accepts against the published JWKS', async () => {
     const ctx = await setup();
     try {

@@ -5,9 +5,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from '@ioauth/contracts';
 
 import { AuthError } from '../auth.error.js';
-import { IOAUTH_CLOCK, IOAUTH_CONFIG } from '../auth-core.constants.js';
+import { IOAUTH_CLOCK } from '../auth-core.constants.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import { AUTH_CORE_SETTINGS } from '../auth-core.settings.js';
 import { epochSeconds, type Clock } from '../clock.js';
-import type { IoauthConfig } from '../config/ioauth-config.js';
 import { IoauthJwtService } from '../jwt/ioauth-jwt.service.js';
 
 /** Who an access token is for: the user, their session, and what they may do. */
@@ -17,7 +18,24 @@ export interface AccessGrant {
   sid: string;
   scope: readonly string[] | string;
   roles: readonly string[];
+  /** Claims of the application's own, such as `tenant`; a registered claim here is refused. */
+  claims?: Readonly<Record<string, unknown>>;
 }
+
+/** Claims ioauth sets itself: an application's claims may not replace them. */
+export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'sid',
+  'typ',
+  'scope',
+  'roles',
+]);
 
 /** A minted access token and the claims it carries. */
 export interface IssuedAccessToken {
@@ -33,16 +51,22 @@ export interface IssuedAccessToken {
 export class TokenService {
   constructor(
     private readonly jwt: IoauthJwtService,
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(AUTH_CORE_SETTINGS) private readonly config: AuthCoreSettings,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
    * Mints an access token for a grant, valid from now for `ttl` seconds (the configured lifetime by default).
+   * @throws TypeError when the grant's own claims name a registered claim: the claims that say who the token is
+   *   for, until when and for what are ioauth's alone (RFC 8725 section 3.10 and RFC 9068 section 2.2).
    */
   issueAccessToken(grant: AccessGrant, ttl: number = this.config.accessTokenTtl): IssuedAccessToken {
+    const own = grant.claims ?? {};
+    const registered = Object.keys(own).find((name) => REGISTERED_CLAIMS.has(name));
+    if (registered !== undefined) throw new TypeError(`the registered claim ${registered} cannot be set`);
     const now = epochSeconds(this.clock);
     const claims: AccessTokenClaims = {
+      ...own,
       iss: this.config.issuer,
       aud: this.config.audience,
       sub: grant.sub,
@@ -65,6 +89,14 @@ export class TokenService {
     const claims = this.jwt.verify<Record<string, unknown>>(token, { typ: ACCESS_TOKEN_TYPE });
     if (!isAccessTokenClaims(claims)) throw new AuthError('token_invalid', 'token claims are malformed');
     return claims;
+  }
+
+  /**
+   * Until when, in ms since the epoch, a token expiring at `exp` (seconds) is still accepted: the same clock
+   * tolerance as verification, so that a socket is never refused or closed while its token would still verify.
+   */
+  acceptedUntil(exp: number): number {
+    return (exp + this.config.clockTolerance) * 1000;
   }
 }
 

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 
 import { isAuthError } from '../auth.error.js';
-import type { IoauthConfigInput } from '../config/ioauth-config.js';
-import { ConfigError, parseIoauthConfig } from '../config/load-config.js';
+import type { AuthCoreOptions } from '../auth-core.options.js';
+import { parseAuthCoreOptions } from '../auth-core.options.schema.js';
+import { OptionsError } from '../options/options.error.js';
 import { FrozenClock, forge, NOW, refusal } from '../testing/auth-core.setup.js';
 import { hasUrlSafeSignature, NON_CANONICAL_ENCODINGS } from '../testing/non-canonical-encodings.js';
 import { ExternalTokenVerifier, type JwksTimings } from './external-token.verifier.js';
@@ -44,8 +45,8 @@ const pem = (publicKey: KeyObject) => publicKey.export({ type: 'spki', format: '
 // A payload segment from JSON text, for numbers JSON.stringify cannot write (1e400).
 const rawPayload = (json: string) => Buffer.from(json).toString('base64url');
 
-async function verifier(input: IoauthConfigInput, timings?: JwksTimings): Promise<ExternalTokenVerifier> {
-  const created = await ExternalTokenVerifier.create(parseIoauthConfig(input), clock, timings);
+async function verifier(input: AuthCoreOptions, timings?: JwksTimings): Promise<ExternalTokenVerifier> {
+  const created = await ExternalTokenVerifier.create(parseAuthCoreOptions(input), clock, timings);
   if (!created) throw new Error('expected verify-only mode to be configured');
   return created;
 }
@@ -53,7 +54,7 @@ async function verifier(input: IoauthConfigInput, timings?: JwksTimings): Promis
 describe('ExternalTokenVerifier', () => {
   it('is not created when verify-only mode is not configured', async () => {
     expect(
-      await ExternalTokenVerifier.create(parseIoauthConfig({ verifyIssuer: 'php-app' }), clock),
+      await ExternalTokenVerifier.create(parseAuthCoreOptions({ verifyIssuer: 'php-app' }), clock),
     ).toBeNull();
   });
 
@@ -298,8 +299,8 @@ describe('ExternalTokenVerifier', () => {
 
     it('refuses to start on an unreadable file', async () => {
       const error = await refusal(() => verifier({ verifyJwksFile: join(dir, 'missing.json') }));
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message).toContain('IOAUTH_VERIFY_JWKS_FILE');
+      expect(error).toBeInstanceOf(OptionsError);
+      expect((error as Error).message).toContain('verifyJwksFile');
     });
 
     it.each([
@@ -322,8 +323,8 @@ describe('ExternalTokenVerifier', () => {
       const file = join(dir, `${_case.replace(/\W+/g, '-')}.json`);
       await writeFile(file, contents);
       const error = await refusal(() => verifier({ verifyJwksFile: file }));
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message).toContain('IOAUTH_VERIFY_JWKS_FILE');
+      expect(error).toBeInstanceOf(OptionsError);
+      expect((error as Error).message).toContain('verifyJwksFile');
       expect((error as Error).message).not.toContain('top-secret-marker');
     });
   });
@@ -414,7 +415,7 @@ describe('ExternalTokenVerifier', () => {
         await serve((req, res) => (requests > 2 ? res.end(JSON.stringify(served)) : failure(req, res)));
         const own = new FrozenClock();
         const remote = await ExternalTokenVerifier.create(
-          parseIoauthConfig({ verifyJwksUrl: url }),
+          parseAuthCoreOptions({ verifyJwksUrl: url }),
           own,
           timings,
         );
@@ -474,7 +475,7 @@ describe('ExternalTokenVerifier', () => {
     });
 
     it('says nothing when verify-only mode is off', async () => {
-      await ExternalTokenVerifier.create(parseIoauthConfig({}), clock);
+      await ExternalTokenVerifier.create(parseAuthCoreOptions({}), clock);
       expect(warned).toEqual([]);
     });
   });

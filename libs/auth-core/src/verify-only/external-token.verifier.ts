@@ -7,8 +7,8 @@ import { createLocalJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from 
 
 import { AuthError } from '../auth.error.js';
 import { epochSeconds, type Clock } from '../clock.js';
-import type { IoauthConfig } from '../config/ioauth-config.js';
-import { ConfigError } from '../config/load-config.js';
+import type { AuthCoreSettings } from '../auth-core.options.schema.js';
+import { OptionsError } from '../options/options.error.js';
 import { readJwsHeader, typMatches, type JwsHeader } from '../jwt/jws-header.js';
 import { toAuthError } from '../jwt/jwt-errors.js';
 import { JWT_KEY, keyFromOptions } from '../jwt/jwt-key.js';
@@ -57,7 +57,7 @@ export class ExternalTokenVerifier {
   private readonly jwt = new JwtService({ secretOrKeyProvider: keyFromOptions });
 
   private constructor(
-    private readonly config: IoauthConfig,
+    private readonly config: AuthCoreSettings,
     private readonly clock: Clock,
     private readonly algorithms: readonly string[],
     private readonly resolveKey: KeyResolver,
@@ -65,10 +65,10 @@ export class ExternalTokenVerifier {
 
   /**
    * Builds the verifier when verify-only mode is configured, or returns `null`.
-   * @throws ConfigError when the JWKS file cannot be read or is not a JWKS.
+   * @throws OptionsError when the JWKS file cannot be read or is not a JWKS.
    */
   static async create(
-    config: IoauthConfig,
+    config: AuthCoreSettings,
     clock: Clock,
     timings: JwksTimings = DEFAULT_TIMINGS,
   ): Promise<ExternalTokenVerifier | null> {
@@ -156,7 +156,7 @@ export class ExternalTokenVerifier {
 }
 
 /** Says at start-up, once, which checks of the other backend's tokens are off. */
-function warnOfLooseChecks(config: IoauthConfig): void {
+function warnOfLooseChecks(config: AuthCoreSettings): void {
   if (!config.requireExp) {
     logger.warn('IOAUTH_REQUIRE_EXP=false: tokens without exp are accepted and never expire on their own');
   }
@@ -207,7 +207,7 @@ async function readJwksFile(file: string): Promise<JSONWebKeySet> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new ConfigError([{ field: 'verifyJwksFile', message: 'cannot be read' }]);
+    throw new OptionsError('AuthCoreModule', [{ option: 'verifyJwksFile', message: 'cannot be read' }]);
   }
   let jwks: JSONWebKeySet;
   try {
@@ -216,10 +216,14 @@ async function readJwksFile(file: string): Promise<JSONWebKeySet> {
     // Import every key now, so that a broken entry stops the start-up instead of failing tokens later.
     for (const jwk of jwks.keys) createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch {
-    throw new ConfigError([{ field: 'verifyJwksFile', message: 'is not a JWKS (RFC 7517)' }]);
+    throw new OptionsError('AuthCoreModule', [
+      { option: 'verifyJwksFile', message: 'is not a JWKS (RFC 7517)' },
+    ]);
   }
   if (jwks.keys.some((jwk) => 'd' in jwk || 'k' in jwk)) {
-    throw new ConfigError([{ field: 'verifyJwksFile', message: 'must hold public keys only' }]);
+    throw new OptionsError('AuthCoreModule', [
+      { option: 'verifyJwksFile', message: 'must hold public keys only' },
+    ]);
   }
   return jwks;
 }

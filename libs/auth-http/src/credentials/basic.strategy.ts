@@ -3,9 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
 
-import type { User } from '@ioauth/store';
+import { CredentialsVerifier, type SessionUser } from '@ioauth/sessions';
 
-import { AuthService } from '../auth.service.js';
 import { parseBasicAuthorization } from './basic-credentials.js';
 
 /** Name under which the strategy registers with Passport. */
@@ -29,7 +28,7 @@ interface StrategyActions {
  */
 @Injectable()
 export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, BASIC_STRATEGY) {
-  constructor(private readonly auth: AuthService) {
+  constructor(private readonly credentials: CredentialsVerifier) {
     super({ realm: 'ioauth' });
   }
 
@@ -48,10 +47,10 @@ export class BasicStrategy extends PassportStrategy(PassportBasicStrategy, BASIC
   }
 
   /**
-   * Checks the credentials.
-   * @throws AuthError `invalid_credentials`.
+   * Checks the credentials (see `CredentialsVerifier.verify`).
+   * @throws AuthError `invalid_credentials`; `RateLimitedError` past the per-username limit.
    */
-  async validate(username: string, password: string): Promise<User> {
-    return this.auth.verifyCredentials(username, password);
+  async validate(username: string, password: string): Promise<SessionUser> {
+    return this.credentials.verify(username, password);
   }
 }

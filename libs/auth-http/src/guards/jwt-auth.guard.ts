@@ -4,6 +4,7 @@ import type { Request } from 'express';
 
 import {
   AuthError,
+  bearerToken,
   hasGrants,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
@@ -55,7 +56,6 @@ export class JwtAuthGuard implements CanActivate {
 
   /** The access token of a request: `Authorization: Bearer <token>` only, never the query (RFC 6750 section 2). */
   protected extractToken(request: Request): string | undefined {
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(request.headers.authorization ?? '');
-    return match?.[1];
+    return bearerToken(request.headers.authorization ?? '');
   }
 }

@@ -2,9 +2,8 @@ import { Body, Controller, Get, Header, HttpCode, Post, UseFilters, UseGuards } 
 
 import { AuthError } from '@ioauth/auth-core';
 import type { AccessTokenClaims, MeResponse, TokenResponse } from '@ioauth/contracts';
-import type { User } from '@ioauth/store';
+import { SessionService, type SessionUser } from '@ioauth/sessions';
 
-import { AuthService } from '../auth.service.js';
 import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
 import { LoginRateLimit } from '../credentials/login-rate-limit.js';
 import { CurrentUser } from '../guards/current-user.decorator.js';
@@ -16,7 +15,7 @@ import { ErrorBodyFilter } from './error-body.filter.js';
 @UseFilters(ErrorBodyFilter)
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly sessions: SessionService) {}
 
   @Post('login')
   @HttpCode(200)
@@ -25,8 +24,8 @@ export class AuthController {
   // RFC 6749 section 5.1: token responses are never cached.
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  login(@CurrentUser() user: unknown): Promise<TokenResponse> {
-    return this.auth.login(user as User);
+  login(@CurrentUser() user: SessionUser): Promise<TokenResponse> {
+    return this.sessions.login(user);
   }
 
   @Post('token')
@@ -40,7 +39,7 @@ export class AuthController {
     if (grantType !== 'refresh_token')
       throw new AuthError('invalid_request', 'grant_type must be refresh_token');
     if (typeof refreshToken !== 'string') throw new AuthError('invalid_request', 'refresh_token is required');
-    return this.auth.refresh(refreshToken);
+    return this.sessions.refresh(refreshToken);
   }
 
   /**
@@ -57,7 +56,7 @@ export class AuthController {
     if (typeof token !== 'string') throw new AuthError('invalid_request', 'token is required');
     if (hint !== undefined && typeof hint !== 'string')
       throw new AuthError('invalid_request', 'token_type_hint must be text');
-    await this.auth.revokeRefreshToken(token);
+    await this.sessions.revokeRefreshToken(token);
     return {};
   }
 
@@ -65,7 +64,7 @@ export class AuthController {
   @HttpCode(204)
   @UseGuards(JwtAuthGuard)
   logout(@CurrentUser() claims: AccessTokenClaims): Promise<void> {
-    return this.auth.logout(claims);
+    return this.sessions.logout(claims);
   }
 
   @Get('me')

@@ -2,8 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import express from 'express';
 
-import { parseIoauthConfig } from '@ioauth/auth-core';
-
+import { parseAuthHttpOptions } from '../auth-http.options.schema.js';
 import { sameTrustProxy, TrustProxyCheck } from './trust-proxy.check.js';
 
 describe('sameTrustProxy', () => {
@@ -36,7 +35,7 @@ describe('TrustProxyCheck', () => {
     const host = { httpAdapter: { getType: () => 'express', getInstance: () => app } };
     const check = new TrustProxyCheck(
       host as unknown as HttpAdapterHost,
-      parseIoauthConfig({ trustProxy, dataDir: 'memory://' }),
+      parseAuthHttpOptions({ trustProxy }),
     );
     const warned: unknown[] = [];
     const spy = import.meta.jest
@@ -61,7 +60,7 @@ describe('TrustProxyCheck', () => {
   });
 
   it('does nothing without an HTTP server', () => {
-    const check = new TrustProxyCheck({} as HttpAdapterHost, parseIoauthConfig({ dataDir: 'memory://' }));
+    const check = new TrustProxyCheck({} as HttpAdapterHost, parseAuthHttpOptions());
     expect(() => check.onApplicationBootstrap()).not.toThrow();
   });
 });

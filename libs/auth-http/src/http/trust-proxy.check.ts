@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
-import { IOAUTH_CONFIG, type IoauthConfig } from '@ioauth/auth-core';
+import { AUTH_HTTP_SETTINGS } from '../auth-http.constants.js';
+import type { AuthHttpSettings } from '../auth-http.options.schema.js';
 
 // One spelling per meaning of a `trust proxy` value; undefined for `true` or a function, which the
 // configuration never takes.
@@ -16,17 +17,17 @@ function canonical(value: unknown): string | undefined {
     .join(',');
 }
 
-/** Whether an Express `trust proxy` setting trusts the same proxies as `trustProxy` (`IOAUTH_TRUST_PROXY`). */
-export function sameTrustProxy(setting: unknown, trustProxy: IoauthConfig['trustProxy']): boolean {
+/** Whether an Express `trust proxy` setting trusts the same proxies as the `trustProxy` option. */
+export function sameTrustProxy(setting: unknown, trustProxy: AuthHttpSettings['trustProxy']): boolean {
   const actual = canonical(setting);
   return actual !== undefined && actual === canonical(trustProxy);
 }
 
 /**
- * Warns at start-up when the Express app's `trust proxy` setting is not `IOAUTH_TRUST_PROXY`. The per-IP login
- * limit counts `request.ip`, which Express derives from that setting: `runHttpApp` sets it, and an app of your
- * own that mounts `AuthHttpModule` must set it too, or the limit counts a proxy as one client (not set) or lets
- * a client pick its own address (`true`; OWASP ASVS V2.2.1).
+ * Warns at start-up when the Express app's `trust proxy` setting is not `AuthHttpModule`'s `trustProxy` option
+ * (`IOAUTH_TRUST_PROXY` in ioauth's apps). The per-IP login limit counts `request.ip`, which Express derives from
+ * that setting: `runHttpApp` sets it, and an app of your own that mounts `AuthHttpModule` must set it too, or the
+ * limit counts a proxy as one client (not set) or lets a client pick its own address (`true`; OWASP ASVS V2.2.1).
  */
 @Injectable()
 export class TrustProxyCheck implements OnApplicationBootstrap {
@@ -34,7 +35,7 @@ export class TrustProxyCheck implements OnApplicationBootstrap {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    @Inject(AUTH_HTTP_SETTINGS) private readonly settings: AuthHttpSettings,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,10 +43,10 @@ export class TrustProxyCheck implements OnApplicationBootstrap {
     // No HTTP server (a testing module), or not Express (Fastify takes its `trustProxy` when it is created).
     if (adapter?.getType() !== 'express') return;
     const setting = (adapter.getInstance() as { get(name: string): unknown }).get('trust proxy');
-    if (!sameTrustProxy(setting, this.config.trustProxy)) {
+    if (!sameTrustProxy(setting, this.settings.trustProxy)) {
       this.logger.warn(
-        "the Express setting 'trust proxy' differs from IOAUTH_TRUST_PROXY, and the login limit counts the " +
-          "address it yields: call app.set('trust proxy', config.trustProxy) before listening",
+        "the Express setting 'trust proxy' differs from AuthHttpModule's trustProxy option (IOAUTH_TRUST_PROXY), " +
+          "and the login limit counts the address it yields: call app.set('trust proxy', trustProxy) before listening",
       );
     }
   }

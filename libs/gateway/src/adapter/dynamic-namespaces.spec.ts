@@ -42,8 +42,8 @@ describe('dynamic namespaces', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ioauth-dynamic-'));
     const moduleRef = await Test.createTestingModule({
       imports: [
-        AuthCoreModule.forRoot({ dataDir, algorithm: 'HS256', secret: SECRET, handshakeIpLimit: 1_000_000 }),
-        WsAuthModule.forRoot({}),
+        AuthCoreModule.forRoot({ dataDir, algorithm: 'HS256', secret: SECRET }),
+        WsAuthModule.forRoot({ handshakeIpLimit: 1_000_000 }),
       ],
       providers: [TeamGateway],
     }).compile();

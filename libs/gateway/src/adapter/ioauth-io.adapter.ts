@@ -5,8 +5,9 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
 import { SocketBudgets } from '../budget/socket-budgets.service.js';
-import { WS_REDIS_ADAPTER, type RedisAdapterFactory } from '../ws-auth.constants.js';
 import { bindMessageHandlers, type AdmitEvent } from './message-handlers.js';
+import type { WsAuthSettings } from '../ws-auth.options.schema.js';
+import { WS_AUTH_SETTINGS } from '../ws-auth.settings.js';
 import { SocketServerSecurity } from './socket-server-security.js';
 
 // The handshake carries a token of at most a few KB and ioauth's events are small; socket.io's default of 1 MB
@@ -16,8 +17,8 @@ const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 /**
  * The socket.io adapter of an app using `WsAuthModule`: every server it creates authenticates every handshake on
  * every namespace, restores a recovered session only to a socket authenticated again, removes the children of
- * dynamic namespaces once empty, and, with `REDIS_URL`, shares broadcasts across processes through
- * `@socket.io/redis-adapter`. It binds `@SubscribeMessage` handlers to a socket for less than Nest's `IoAdapter`,
+ * dynamic namespaces once empty, and installs `WsAuthModule`'s `adapter` (as `@ioauth/redis`'s, to share
+ * broadcasts across processes). It binds `@SubscribeMessage` handlers to a socket for less than Nest's `IoAdapter`,
  * with the same responses, each event charged to its socket's budget first. Install it with
  * `app.useWebSocketAdapter(new IoauthIoAdapter(app))`.
  */
@@ -41,8 +42,8 @@ export class IoauthIoAdapter extends IoAdapter {
       // A recovered session must authenticate again: socket.io skips middlewares on recovery by default.
       ...(recovery ? { connectionStateRecovery: { ...recovery, skipMiddlewares: false } } : {}),
     } as ServerOptions);
-    const redisAdapter = this.app.get<RedisAdapterFactory | null>(WS_REDIS_ADAPTER, { strict: false });
-    if (redisAdapter) server.adapter(redisAdapter);
+    const { adapter } = this.app.get<WsAuthSettings>(WS_AUTH_SETTINGS, { strict: false });
+    if (adapter) server.adapter(adapter);
     this.app.get(SocketServerSecurity, { strict: false }).secure(server);
     const budgets = this.app.get(SocketBudgets, { strict: false });
     this.admit = (socket, event, args) => budgets.admit(socket, event, args);

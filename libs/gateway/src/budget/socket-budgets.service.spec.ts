@@ -1,5 +1,7 @@
 import type { Socket } from 'socket.io';
 
+import { AuthEvents } from '@ioauth/auth-core';
+
 import type { WsAuthOptions } from '../ws-auth.options.js';
 import { SocketBudgets } from './socket-budgets.service.js';
 
@@ -26,7 +28,7 @@ function fakeSocket() {
 
 function setup(options: WsAuthOptions = {}) {
   const clock = new ManualClock();
-  const budgets = new SocketBudgets(options, clock);
+  const budgets = new SocketBudgets(options, clock, new AuthEvents());
   return { clock, budgets, ...fakeSocket() };
 }
 

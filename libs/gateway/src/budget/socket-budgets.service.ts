@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
-import { IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
+import { AuthEvents, IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
 
 import { answerRefusal } from '../guards/event-refusal.js';
 import { wsIdentity } from '../identity/ws-identity.js';
+import { socketClosed } from '../lifecycle/socket-closed.event.js';
 import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
 import type { EventBudget, WsAuthOptions } from '../ws-auth.options.js';
 import { fullBucket, take, type Bucket } from './token-bucket.js';
@@ -51,6 +52,7 @@ export class SocketBudgets {
   constructor(
     @Inject(WS_AUTH_OPTIONS) options: WsAuthOptions,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    private readonly authEvents: AuthEvents,
   ) {
     this.events = checkedBudget('eventBudget', options.eventBudget, DEFAULT_EVENTS);
     this.refresh = checkedBudget('refreshBudget', options.refreshBudget, DEFAULT_REFRESH);
@@ -99,6 +101,7 @@ export class SocketBudgets {
         namespace: socket.nsp.name,
         event,
       });
+      this.authEvents.emit(socketClosed(socket, 'rate_limited'));
       socket.emit('auth:error', { code: 'rate_limited', message: 'too many events' });
       socket.disconnect();
       return false;

@@ -2,14 +2,14 @@ import type { IncomingMessage } from 'node:http';
 
 import proxyaddr from 'proxy-addr';
 
-import type { IoauthConfig } from '@ioauth/auth-core';
+import type { WsAuthSettings } from '../ws-auth.options.schema.js';
 
 /**
- * The client address of a handshake request, as `IOAUTH_TRUST_PROXY` allows: the peer address unless the peer is
+ * The client address of a handshake request, as the `trustProxy` option allows: the peer address unless the peer is
  * a trusted proxy, then the nearest untrusted address of `X-Forwarded-For`, the rule Express applies to HTTP.
  */
 export function clientAddressResolver(
-  trustProxy: IoauthConfig['trustProxy'],
+  trustProxy: WsAuthSettings['trustProxy'],
 ): (request: IncomingMessage) => string {
   if (trustProxy === false) return (request) => request.socket.remoteAddress ?? 'unknown';
   const trust =

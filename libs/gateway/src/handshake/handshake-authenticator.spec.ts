@@ -1,28 +1,27 @@
+import { Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 
 import {
   AuthError,
+  AuthEvents,
+  type AuthEvent,
   InProcessRevocationBus,
   MemoryRateLimitStore,
   RevocationList,
-  type IoauthConfig,
   type RateLimitStore,
 } from '@ioauth/auth-core';
 
 import { wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
+import type { NamespacePolicyRule } from '../ws-auth.options.js';
+import { parseWsAuthOptions } from '../ws-auth.options.schema.js';
 import { HandshakeAuthenticator } from './handshake-authenticator.js';
 import type { WsTokenVerifier } from './ws-token.verifier.js';
 
 const clock = { now: () => 1_800_000_000_000 };
-const config = {
-  trustProxy: false,
-  handshakeIpLimit: 2,
-  allowQueryToken: false,
-  maxTokenBytes: 8192,
-} as unknown as IoauthConfig;
 
 function handshake(auth: Record<string, unknown> = { token: 'a.b.c' }, namespace = '/') {
   return {
+    id: 'socket-1',
     nsp: { name: namespace },
     data: {},
     request: { socket: { remoteAddress: '192.0.2.1' } },
@@ -33,15 +32,17 @@ function handshake(auth: Record<string, unknown> = { token: 'a.b.c' }, namespace
 function authenticator(
   verify: () => WsIdentity | Promise<WsIdentity>,
   store: RateLimitStore = new MemoryRateLimitStore(clock),
+  namespaces: readonly NamespacePolicyRule[] = [{ namespace: '/admin', auth: 'required', roles: ['admin'] }],
+  events = new AuthEvents(),
 ) {
   const revocations = new RevocationList(new InProcessRevocationBus(), clock, 60_000);
   return new HandshakeAuthenticator(
-    config,
     store,
-    { namespaces: [{ namespace: '/admin', auth: 'required', roles: ['admin'] }] },
+    parseWsAuthOptions({ handshakeIpLimit: 2, namespaces }),
     { verify } as unknown as WsTokenVerifier,
     revocations,
     clock,
+    events,
   );
 }
 
@@ -70,6 +71,19 @@ describe('HandshakeAuthenticator', () => {
       ),
     ).toBeUndefined();
     expect(wsIdentity(socket)).toEqual(alice);
+  });
+
+  it('tells the application of each handshake it accepts or refuses', async () => {
+    const events = new AuthEvents();
+    const emitted: AuthEvent[] = [];
+    events.subscribe((event) => void emitted.push(event));
+    const subject = authenticator(() => alice, undefined, undefined, events);
+    await run(subject, handshake());
+    await run(subject, handshake({ token: 'a.b.c' }, '/admin'));
+    expect(emitted).toEqual([
+      { type: 'socket.authenticated', socketId: 'socket-1', namespace: '/', sub: 'alice', sid: 's' },
+      { type: 'socket.refused', namespace: '/admin', code: 'forbidden' },
+    ]);
   });
 
   it('answers unavailable, without details, when the rate-limit store fails', async () => {
@@ -123,5 +137,84 @@ describe('HandshakeAuthenticator', () => {
       handshake({ token: 'a.b.c' }, '/admin'),
     );
     expect(error?.data).toMatchObject({ code: 'forbidden' });
+  });
+
+  describe('with a namespace predicate', () => {
+    const withPredicate = (
+      allow: NamespacePolicyRule['allow'],
+      verify: () => WsIdentity = () => alice,
+      auth: 'required' | 'optional' = 'required',
+    ) => authenticator(verify, undefined, [{ namespace: '/tenant', auth, allow }]);
+    const onTenant = (auth?: Record<string, unknown>) => handshake(auth, '/tenant');
+
+    beforeEach(() => {
+      import.meta.jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    });
+    afterEach(() => import.meta.jest.restoreAllMocks());
+
+    it('admits a socket the predicate answers true for, with the identity and the namespace', async () => {
+      const asked: unknown[] = [];
+      const socket = onTenant();
+      const error = await run(
+        withPredicate((identity, { namespace, socket: judged }) => {
+          asked.push(identity?.sub, namespace, judged === socket);
+          return true;
+        }),
+        socket,
+      );
+      expect(error).toBeUndefined();
+      expect(asked).toEqual(['alice', '/tenant', true]);
+      expect(wsIdentity(socket)).toEqual(alice);
+    });
+
+    it.each([
+      ['answers false', () => false],
+      ['answers a promise of false', async () => false],
+      ['answers a truthy value other than true', () => 'yes' as unknown as boolean],
+      [
+        'throws',
+        () => {
+          throw new TypeError('bug in the app');
+        },
+      ],
+      ['rejects', () => Promise.reject(new Error('directory down'))],
+    ])('refuses with forbidden when the predicate %s', async (_case, allow) => {
+      const socket = onTenant();
+      expect((await run(withPredicate(allow), socket))?.data).toMatchObject({ code: 'forbidden' });
+      expect(wsIdentity(socket)).toBeUndefined();
+    });
+
+    it('admits on a promise of true', async () => {
+      expect(
+        await run(
+          withPredicate(async () => true),
+          onTenant(),
+        ),
+      ).toBeUndefined();
+    });
+
+    it('asks about an anonymous socket on an optional namespace, with an undefined identity', async () => {
+      const asked: unknown[] = [];
+      const open = withPredicate(
+        (identity) => {
+          asked.push(identity);
+          return asked.length === 1;
+        },
+        () => alice,
+        'optional',
+      );
+      expect(await run(open, onTenant({}))).toBeUndefined();
+      expect((await run(open, onTenant({})))?.data).toMatchObject({ code: 'forbidden' });
+      expect(asked).toEqual([undefined, undefined]);
+    });
+
+    it('does not ask about a token that fails the namespace’s roles', async () => {
+      let asked = 0;
+      const subject = authenticator(() => alice, undefined, [
+        { namespace: '/admin', auth: 'required', roles: ['admin'], allow: () => ++asked > 0 },
+      ]);
+      expect((await run(subject, handshake(undefined, '/admin')))?.data).toMatchObject({ code: 'forbidden' });
+      expect(asked).toBe(0);
+    });
   });
 });

@@ -5,22 +5,21 @@ import type { Socket } from 'socket.io';
 
 import {
   AuthError,
-  hasGrants,
+  AuthEvents,
   IOAUTH_CLOCK,
-  IOAUTH_CONFIG,
   IOAUTH_RATE_LIMIT_STORE,
   isAuthError,
   RateLimitedError,
   RevocationList,
   type Clock,
-  type IoauthConfig,
   type RateLimitStore,
 } from '@ioauth/auth-core';
 
 import { setWsIdentity, type WsIdentity } from '../identity/ws-identity.js';
 import { namespacePolicy } from '../policy/namespace-policies.js';
-import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
-import type { WsAuthOptions } from '../ws-auth.options.js';
+import { admits } from '../policy/policy-check.js';
+import type { WsAuthSettings } from '../ws-auth.options.schema.js';
+import { WS_AUTH_SETTINGS } from '../ws-auth.settings.js';
 import { clientAddressResolver } from './client-address.js';
 import { connectError } from './connect-error.js';
 import { handshakeToken } from './token-source.js';
@@ -43,14 +42,14 @@ export class HandshakeAuthenticator {
   private readonly done = new WeakSet<Socket>();
 
   constructor(
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
     @Inject(IOAUTH_RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
-    @Inject(WS_AUTH_OPTIONS) private readonly options: WsAuthOptions,
+    @Inject(WS_AUTH_SETTINGS) private readonly options: WsAuthSettings,
     private readonly verifier: WsTokenVerifier,
     private readonly revocations: RevocationList,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
+    private readonly events: AuthEvents,
   ) {
-    this.clientAddress = clientAddressResolver(config.trustProxy);
+    this.clientAddress = clientAddressResolver(options.trustProxy);
   }
 
   /** The middleware, for `namespace.use`. */
@@ -60,6 +59,14 @@ export class HandshakeAuthenticator {
       (identity) => {
         this.done.add(socket);
         setWsIdentity(socket, identity);
+        this.events.emit({
+          type: 'socket.authenticated',
+          socketId: socket.id,
+          namespace: socket.nsp.name,
+          ...(identity
+            ? { sub: identity.sub, ...(identity.sid === undefined ? {} : { sid: identity.sid }) }
+            : {}),
+        });
         next();
       },
       (error: unknown) => {
@@ -68,6 +75,7 @@ export class HandshakeAuthenticator {
           this.logger.error({ msg: 'handshake failed', namespace: socket.nsp.name, err: error });
         else
           this.logger.log({ msg: 'handshake refused', namespace: socket.nsp.name, code: refusal.data.code });
+        this.events.emit({ type: 'socket.refused', namespace: socket.nsp.name, code: refusal.data.code });
         next(refusal);
       },
     );
@@ -80,16 +88,21 @@ export class HandshakeAuthenticator {
    */
   async authenticate(socket: Socket): Promise<WsIdentity | undefined> {
     await this.countAttempt(socket.request);
-    const policy = namespacePolicy(this.options.namespaces ?? [], socket.nsp.name);
-    const token = handshakeToken(socket.handshake, this.config.allowQueryToken, this.config.maxTokenBytes);
+    const namespace = socket.nsp.name;
+    const policy = namespacePolicy(this.options.namespaces ?? [], namespace);
+    const token = handshakeToken(socket.handshake, this.options.allowQueryToken);
+    let identity: WsIdentity | undefined;
     if (token === undefined) {
-      if (policy.auth === 'optional' && !policy.roles?.length && !policy.scopes?.length) return undefined;
-      throw new AuthError('token_missing', 'an access token is required');
+      if (policy.auth !== 'optional' || policy.roles?.length || policy.scopes?.length)
+        throw new AuthError('token_missing', 'an access token is required');
+    } else {
+      identity = await this.verifier.verify(token);
+      if (this.revocations.isRevoked(identity))
+        throw new AuthError('token_revoked', 'the session is revoked');
     }
-    const identity = await this.verifier.verify(token);
-    if (this.revocations.isRevoked(identity)) throw new AuthError('token_revoked', 'the session is revoked');
-    if (!hasGrants(identity, { roles: policy.roles, scopes: policy.scopes }))
-      throw new AuthError('forbidden', 'the token lacks a role or scope this namespace requires');
+    const verdict = admits(policy, identity, { namespace, socket });
+    if (!(typeof verdict === 'boolean' ? verdict : await verdict))
+      throw new AuthError('forbidden', 'the namespace policy refuses this socket');
     return identity;
   }
 
@@ -106,6 +119,6 @@ export class HandshakeAuthenticator {
     } catch (error) {
       throw new AuthError('unavailable', 'authentication is unavailable: try again later', { cause: error });
     }
-    if (count > this.config.handshakeIpLimit) throw RateLimitedError.until(resetAt, this.clock.now());
+    if (count > this.options.handshakeIpLimit) throw RateLimitedError.until(resetAt, this.clock.now());
   }
 }

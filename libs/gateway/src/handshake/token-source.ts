@@ -1,8 +1,6 @@
 import type { Socket } from 'socket.io';
 
-import { AuthError } from '@ioauth/auth-core';
-
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+import { AuthError, bearerToken } from '@ioauth/auth-core';
 
 const absent = (value: unknown) => value === undefined || value === null || value === '';
 
@@ -10,13 +8,12 @@ const absent = (value: unknown) => value === undefined || value === null || valu
  * The token of a handshake, from the first source that has one (shared/CONTRACT.md): `auth.token`, then the
  * `Authorization: Bearer` header, then `?token=` only when allowed, since query strings end up in access logs
  * (RFC 6750 section 2.3).
- * @throws AuthError `token_invalid` for a token of the wrong type, a non-Bearer header, or a token over
- * `maxBytes`: all checked before any parsing.
+ * @throws AuthError `token_invalid` for a token of the wrong type or a non-Bearer header. Its size is checked by
+ * verification, before any parsing.
  */
 export function handshakeToken(
   handshake: Pick<Socket['handshake'], 'auth' | 'headers' | 'query'>,
   allowQuery: boolean,
-  maxBytes: number,
 ): string | undefined {
   const auth: unknown = handshake.auth;
   let token: unknown =
@@ -24,7 +21,7 @@ export function handshakeToken(
   if (absent(token)) {
     const header = handshake.headers.authorization;
     if (typeof header === 'string' && header !== '') {
-      token = BEARER.exec(header)?.[1];
+      token = bearerToken(header);
       if (token === undefined)
         throw new AuthError('token_invalid', 'the Authorization header is not a Bearer token');
     }
@@ -32,6 +29,5 @@ export function handshakeToken(
   if (absent(token) && allowQuery) token = handshake.query['token'];
   if (absent(token)) return undefined;
   if (typeof token !== 'string') throw new AuthError('token_invalid', 'the token must be a string');
-  if (token.length > maxBytes) throw new AuthError('token_invalid', 'the token is too large');
   return token;
 }

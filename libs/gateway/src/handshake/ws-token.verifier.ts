@@ -5,14 +5,16 @@ import {
   ExternalTokenVerifier,
   IOAUTH_EXTERNAL_VERIFIER,
   isAuthError,
+  REGISTERED_CLAIMS,
   TokenService,
 } from '@ioauth/auth-core';
 
 import type { WsIdentity } from '../identity/ws-identity.js';
 
 /**
- * Turns a token into a socket identity: ioauth's own access tokens, or in verify-only mode the tokens of another
- * backend through auth-core's `ExternalTokenVerifier` (then only those).
+ * Turns a token into a socket identity: ioauth's own access tokens (with the application's own claims, such as
+ * `tenant`), or in verify-only mode the tokens of another backend through auth-core's `ExternalTokenVerifier` (then
+ * only those).
  */
 @Injectable()
 export class WsTokenVerifier {
@@ -28,7 +30,7 @@ export class WsTokenVerifier {
   verify(token: string): WsIdentity | Promise<WsIdentity> {
     if (this.external) return this.verifyExternal(this.external, token);
     const claims = this.tokens.verifyAccessToken(token);
-    return {
+    const identity: WsIdentity = {
       sub: claims.sub,
       sid: claims.sid,
       scope: claims.scope,
@@ -36,6 +38,9 @@ export class WsTokenVerifier {
       exp: claims.exp,
       iat: claims.iat,
     };
+    const own = appClaims(claims);
+    if (own !== undefined) identity.claims = own;
+    return identity;
   }
 
   private async verifyExternal(external: ExternalTokenVerifier, token: string): Promise<WsIdentity> {
@@ -56,4 +61,16 @@ export class WsTokenVerifier {
       throw new AuthError('unavailable', 'the token could not be verified', { cause: error });
     }
   }
+}
+
+// Only claims beyond ioauth's own are kept, and only when there are some: an idle socket holds no empty object.
+// A claim named `__proto__` would set the copy's prototype rather than a property, so it is not copied.
+function appClaims(claims: object): Record<string, unknown> | undefined {
+  let own: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(claims)) {
+    if (REGISTERED_CLAIMS.has(name) || name === '__proto__') continue;
+    own ??= {};
+    own[name] = value;
+  }
+  return own;
 }

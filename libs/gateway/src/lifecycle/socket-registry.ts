@@ -33,11 +33,6 @@ export class SocketRegistry {
   user(sub: string): Socket[] {
     return list(this.bySub.get(sub));
   }
-
-  /** Number of users with a socket here. */
-  get users(): number {
-    return this.bySub.size;
-  }
 }
 
 function list(entry: Socket | Set<Socket> | undefined): Socket[] {

@@ -3,13 +3,12 @@ import type { Socket } from 'socket.io';
 
 import {
   AuthError,
-  hasGrants,
+  AuthEvents,
   IOAUTH_CLOCK,
-  IOAUTH_CONFIG,
   isAuthError,
   RevocationList,
+  TokenService,
   type Clock,
-  type IoauthConfig,
   type Revocation,
 } from '@ioauth/auth-core';
 import type { AckError, ErrorCode, WhoAmI } from '@ioauth/contracts';
@@ -17,10 +16,12 @@ import type { AckError, ErrorCode, WhoAmI } from '@ioauth/contracts';
 import { SocketBudgets } from '../budget/socket-budgets.service.js';
 import { setWsIdentity, wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
 import { WsTokenVerifier } from '../handshake/ws-token.verifier.js';
-import { namespacePolicy, roomPolicy } from '../policy/namespace-policies.js';
+import { namespacePolicy } from '../policy/namespace-policies.js';
+import { admits, mayHoldRooms } from '../policy/policy-check.js';
 import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
 import type { WsAuthOptions } from '../ws-auth.options.js';
 import { ExpiryWheel } from './expiry-wheel.js';
+import { socketClosed } from './socket-closed.event.js';
 import { SocketRegistry } from './socket-registry.js';
 
 const DEFAULT_REFRESH_WINDOW = 60;
@@ -49,12 +50,13 @@ export class TokenLifecycle implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    @Inject(IOAUTH_CONFIG) private readonly config: IoauthConfig,
+    private readonly tokens: TokenService,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
     @Inject(WS_AUTH_OPTIONS) private readonly options: WsAuthOptions,
     private readonly verifier: WsTokenVerifier,
     private readonly revocations: RevocationList,
     private readonly budgets: SocketBudgets,
+    private readonly events: AuthEvents,
   ) {
     this.wheel = new ExpiryWheel(clock, (socket) => this.onDue(socket), options.expiryResolutionMs ?? 100);
     // The list, not the bus: it hears the bus and the catch-up from the store alike, each revocation once.
@@ -94,11 +96,6 @@ export class TokenLifecycle implements OnModuleDestroy {
     },
   }))(this);
 
-  /** Sockets of this process held by a user. */
-  socketsOf(sub: string): Socket[] {
-    return this.registry.user(sub);
-  }
-
   private whoami(socket: Socket, ack: Ack | undefined): void {
     if (!ack) return;
     const identity = wsIdentity(socket);
@@ -121,8 +118,6 @@ export class TokenLifecycle implements OnModuleDestroy {
       return answer(ackError('invalid_payload', 'auth:refresh takes {"token": "<access token>"}'));
     let next: WsIdentity;
     try {
-      if (token.length > this.config.maxTokenBytes)
-        throw new AuthError('token_invalid', 'the token is too large');
       next = await this.verifier.verify(token);
       if (next.sub !== current.sub) return this.refuseOtherUser(socket, current.sub, answer);
       if (this.revocations.isRevoked(next)) throw new AuthError('token_revoked', 'the session is revoked');
@@ -132,19 +127,25 @@ export class TokenLifecycle implements OnModuleDestroy {
       return answer(ackError(code, isAuthError(error) ? error.message : 'the token could not be verified'));
     }
     if (!socket.connected) return;
-    const policy = namespacePolicy(this.options.namespaces ?? [], socket.nsp.name);
-    if (!hasGrants(next, { roles: policy.roles, scopes: policy.scopes })) {
-      answer(ackError('forbidden', 'the new token lacks a role or scope this namespace requires'));
+    const namespace = socket.nsp.name;
+    const policy = namespacePolicy(this.options.namespaces ?? [], namespace);
+    const verdict = admits(policy, next, { namespace, socket });
+    if (!(typeof verdict === 'boolean' ? verdict : await verdict)) {
+      answer(ackError('forbidden', 'the namespace policy refuses the new token'));
       socket.disconnect();
       return;
     }
+    const left = this.forbiddenRooms(socket, next);
+    const forbidden = Array.isArray(left) ? left : await left;
+    // A predicate may have taken a while: the socket may be gone.
+    if (!socket.connected) return;
     this.registry.remove(socket);
     setWsIdentity(socket, next);
     this.registry.add(socket);
     this.warned.delete(socket);
-    this.leaveForbiddenRooms(socket, next);
+    for (const room of forbidden) void socket.leave(room);
     this.schedule(socket);
-    this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace: socket.nsp.name });
+    this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace });
     answer({ exp: next.exp ?? 0 });
   }
 
@@ -160,16 +161,15 @@ export class TokenLifecycle implements OnModuleDestroy {
     socket.disconnect();
   }
 
-  // New scopes and roles apply at once: a socket that lost what a room asks for leaves it.
-  private leaveForbiddenRooms(socket: Socket, identity: WsIdentity): void {
+  // New grants apply at once: the rooms a socket no longer may hold, judged on the new identity before it is set,
+  // so that the socket leaves them as the identity changes.
+  private forbiddenRooms(socket: Socket, identity: WsIdentity): string[] | Promise<string[]> {
     const rules = this.options.rooms ?? [];
-    if (rules.length === 0) return;
-    for (const room of socket.rooms) {
-      if (room === socket.id) continue;
-      const policy = roomPolicy(rules, room);
-      if (policy && !hasGrants(identity, { roles: policy.roles, scopes: policy.scopes }))
-        void socket.leave(room);
-    }
+    if (rules.length === 0) return [];
+    const rooms = [...socket.rooms].filter((room) => room !== socket.id);
+    const held = mayHoldRooms(rules, identity, rooms, socket);
+    const refused = (verdicts: boolean[]) => rooms.filter((_room, index) => !verdicts[index]);
+    return Array.isArray(held) ? refused(held) : held.then(refused);
   }
 
   private schedule(socket: Socket): void {
@@ -213,13 +213,13 @@ export class TokenLifecycle implements OnModuleDestroy {
 
   private close(socket: Socket, code: 'token_expired' | 'token_revoked', message: string): void {
     this.wheel.cancel(socket);
+    this.events.emit(socketClosed(socket, code));
     socket.emit('auth:error', { code, message });
     socket.disconnect();
   }
 
-  // The same leeway as verification, so a socket is not closed while its token would still be accepted.
   private expiresAt(exp: number): number {
-    return (exp + this.config.clockTolerance) * 1000;
+    return this.tokens.acceptedUntil(exp);
   }
 
   // Contract: the refresh window is 60 s, or a third of the token's lifetime if that is shorter.

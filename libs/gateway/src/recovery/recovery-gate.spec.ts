@@ -20,14 +20,16 @@ import {
   AuthCoreModule,
   IOAUTH_REVOCATION_BUS,
   TokenService,
-  type IoauthConfigInput,
+  type AuthCoreOptions,
   type RevocationBus,
 } from '@ioauth/auth-core';
+import { IoauthRedisModule, RedisBackends } from '@ioauth/redis';
 import { redisAvailable, TEST_REDIS_URL, waitFor } from '@ioauth/test-support';
 
 import { IoauthIoAdapter } from '../adapter/ioauth-io.adapter.js';
 import { WsAuth } from '../guards/ws-auth.decorator.js';
 import { WsAuthModule } from '../ws-auth.module.js';
+import type { RoomPolicyRule } from '../ws-auth.options.js';
 import { WsAuthService } from '../ws-auth.service.js';
 
 const SLOW = 30_000;
@@ -73,18 +75,39 @@ const savedSession = (client: Socket) => {
 interface Running {
   app: INestApplication;
   url: string;
-  mint(claims: { sub?: string; sid?: string; scope?: string }): string;
+  mint(claims: { sub?: string; sid?: string; scope?: string; tenant?: string }): string;
   close(): Promise<void>;
 }
 
 // The app of these cases, in-process over a real port: rooms under policy, recovery on.
-async function boot(config: IoauthConfigInput): Promise<Running> {
+async function boot(overRedis: boolean): Promise<Running> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ioauth-recovery-'));
+  const core: AuthCoreOptions = { dataDir, algorithm: 'HS256', secret: SECRET };
+  const rooms: RoomPolicyRule[] = [
+    { room: /^staff/, scopes: ['staff'] },
+    // Asynchronous, as a predicate that asks a directory would be.
+    {
+      room: /^tenant:/,
+      allow: async (identity, { room }) => room === `tenant:${String(identity.claims?.['tenant'])}`,
+    },
+  ];
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      AuthCoreModule.forRoot({ dataDir, algorithm: 'HS256', secret: SECRET, ...config }),
-      WsAuthModule.forRoot({ rooms: [{ room: /^staff/, scopes: ['staff'] }] }),
-    ],
+    imports: overRedis
+      ? [
+          IoauthRedisModule.forRoot({ url: TEST_REDIS_URL, namespace: `recovery-${randomUUID()}` }),
+          AuthCoreModule.forRootAsync({
+            inject: [RedisBackends],
+            useFactory: async (redis: RedisBackends) => ({
+              ...core,
+              revocationBus: await redis.revocationBus(),
+            }),
+          }),
+          WsAuthModule.forRootAsync({
+            inject: [RedisBackends],
+            useFactory: async (redis: RedisBackends) => ({ rooms, adapter: await redis.socketIoAdapter() }),
+          }),
+        ]
+      : [AuthCoreModule.forRoot(core), WsAuthModule.forRoot({ rooms })],
     providers: [RoomsGateway],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -94,8 +117,14 @@ async function boot(config: IoauthConfigInput): Promise<Running> {
   return {
     app,
     url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
-    mint: ({ sub = 'alice', sid = randomUUID(), scope = '' }) =>
-      tokens.issueAccessToken({ sub, sid, scope, roles: [] }).token,
+    mint: ({ sub = 'alice', sid = randomUUID(), scope = '', tenant }) =>
+      tokens.issueAccessToken({
+        sub,
+        sid,
+        scope,
+        roles: [],
+        ...(tenant === undefined ? {} : { claims: { tenant } }),
+      }).token,
     close: async () => {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -110,7 +139,7 @@ function suite(name: string, overRedis: boolean) {
     const open: Socket[] = [];
 
     beforeAll(async () => {
-      app = await boot(overRedis ? { redisUrl: TEST_REDIS_URL } : {});
+      app = await boot(overRedis);
       gateway = app.app.get(RoomsGateway);
     }, SLOW);
     afterEach(() => {
@@ -218,6 +247,28 @@ function suite(name: string, overRedis: boolean) {
       gateway.server.to('lobby').emit('news', 'lobby again');
       expect(await after).toBe('lobby again');
       expect(events).not.toContain('news:still for staff');
+    });
+
+    it('keeps a room out of a recovery whose new token the room’s predicate refuses, and its missed traffic', async () => {
+      const socket = await member(app.mint({ sub: 'flo', tenant: 'acme' }), ['tenant:acme', 'lobby']);
+      await dropped(socket);
+      gateway.server.to('tenant:acme').emit('news', 'for acme');
+      gateway.server.to('lobby').emit('news', 'for the lobby');
+      const events = wireEvents(socket);
+      expect(await reconnect(socket, app.mint({ sub: 'flo', tenant: 'globex' }))).toBeUndefined();
+      expect(socket.recovered).toBe(true);
+      expect(await socket.emitWithAck('rooms')).toEqual(['lobby']);
+      expect(events).toEqual(['news:for the lobby']);
+    });
+
+    it('recovers a room whose predicate still admits the new token', async () => {
+      const socket = await member(app.mint({ sub: 'gus', tenant: 'acme' }), ['tenant:acme']);
+      await dropped(socket);
+      gateway.server.to('tenant:acme').emit('news', 'for acme');
+      const events = wireEvents(socket);
+      expect(await reconnect(socket, app.mint({ sub: 'gus', tenant: 'acme' }))).toBeUndefined();
+      expect(await socket.emitWithAck('rooms')).toEqual(['tenant:acme']);
+      expect(events).toEqual(['news:for acme']);
     });
 
     it('restores a saved session once: the same recovery replayed restores nothing', async () => {

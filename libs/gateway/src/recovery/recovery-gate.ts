@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
 
-import { AuthError, hasGrants, IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
+import { AuthError, IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
 
 import { connectError } from '../handshake/connect-error.js';
-import { wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
-import { roomPolicy } from '../policy/namespace-policies.js';
+import { wsIdentity } from '../identity/ws-identity.js';
+import { mayHoldRooms } from '../policy/policy-check.js';
 import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
 import type { WsAuthOptions } from '../ws-auth.options.js';
 import { SpentSessions } from './spent-sessions.js';
@@ -138,7 +138,11 @@ export class RecoveryGate {
       this.startAfresh(socket);
       return;
     }
-    const rooms = session.rooms.filter((room) => room === socket.id || this.mayHold(identity, room));
+    const policed = session.rooms.filter((room) => room !== socket.id);
+    const verdicts = mayHoldRooms(this.options.rooms ?? [], identity, policed, socket);
+    const mayHold = Array.isArray(verdicts) ? verdicts : await verdicts;
+    const kept = new Set(policed.filter((_room, index) => mayHold[index]));
+    const rooms = session.rooms.filter((room) => room === socket.id || kept.has(room));
     let packets = session.missedPackets;
     if (rooms.length < session.rooms.length) {
       // The adapter picks missed packets by room: saved again with the kept rooms only, it picks those rooms' own.
@@ -164,14 +168,6 @@ export class RecoveryGate {
     const restored = socket as unknown as RestoredSocket;
     for (const data of granted.packets) restored.packet({ type: EVENT_PACKET, data });
   };
-
-  private mayHold(identity: WsIdentity | undefined, room: string): boolean {
-    const policy = roomPolicy(this.options.rooms ?? [], room);
-    return (
-      !policy ||
-      (identity !== undefined && hasGrants(identity, { roles: policy.roles, scopes: policy.scopes }))
-    );
-  }
 
   // Not recovered, under a new private id, so that the client learns it (socket.io-client compares the `pid`).
   private startAfresh(socket: Socket): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { Logger } from '@nestjs/common';
 
-import { FileKeySetStorage, KeyStore, parseIoauthConfig, type StoredKey } from '@ioauth/auth-core';
+import { FileKeySetStorage, KeyStore, parseAuthCoreOptions, type StoredKey } from '@ioauth/auth-core';
 
 import { migrate } from '../sql/migrations.js';
 import type { SqlClient } from '../sql/sql-client.js';
@@ -109,7 +109,7 @@ describe.each(databases.map((database) => [database.name, database] as const))(
     });
 
     describe('under KeyStore', () => {
-      const config = parseIoauthConfig({ dataDir: '/nonexistent', accessTokenTtl: 60, clockTolerance: 0 });
+      const config = parseAuthCoreOptions({ dataDir: '/nonexistent', accessTokenTtl: 60, clockTolerance: 0 });
       const clock = { now: () => T0 };
       const storeOn = (client: SqlClient) =>
         KeyStore.create({ config, clock, storage: new SqlKeySetStorage(client) });

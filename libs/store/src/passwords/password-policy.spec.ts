@@ -1,12 +1,12 @@
 import { Test } from '@nestjs/testing';
 
-import { IOAUTH_CONFIG } from '@ioauth/auth-core';
+import { IOAUTH_STORE_SETTINGS } from '../store.constants.js';
 
 import { MAX_PASSWORD_BYTES, PasswordPolicy, WeakPasswordError } from './password-policy.js';
 
 async function setup(passwordMinLength = 8): Promise<PasswordPolicy> {
   const module = await Test.createTestingModule({
-    providers: [PasswordPolicy, { provide: IOAUTH_CONFIG, useValue: { passwordMinLength } }],
+    providers: [PasswordPolicy, { provide: IOAUTH_STORE_SETTINGS, useValue: { passwordMinLength } }],
   }).compile();
   return module.get(PasswordPolicy);
 }

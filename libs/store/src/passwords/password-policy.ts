@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
-import { IOAUTH_CONFIG, type IoauthConfig } from '@ioauth/auth-core';
+import { IOAUTH_STORE_SETTINGS } from '../store.constants.js';
+import type { StoreSettings } from '../store.options.schema.js';
 
 /** Longest password accepted, in UTF-8 bytes: argon2's work must not grow with what a caller sends. */
 export const MAX_PASSWORD_BYTES = 1024;
@@ -30,7 +31,7 @@ const isCommon = (password: string) =>
 
 /**
  * The rules for a password being set (CLI, admin API, password change), after OWASP ASVS 5.0 V6.2: at least
- * `IOAUTH_PASSWORD_MIN_LENGTH` characters (V6.2.1), any characters and up to 1024 bytes (V6.2.9), not one of the
+ * `passwordMinLength` characters (V6.2.1), any characters and up to 1024 bytes (V6.2.9), not one of the
  * most common passwords (V6.2.4, compared ignoring case), and no composition rules (V6.2.5). Logins do not apply
  * it: a password set before the rules changed still logs in.
  */
@@ -38,7 +39,7 @@ const isCommon = (password: string) =>
 export class PasswordPolicy {
   private readonly minLength: number;
 
-  constructor(@Inject(IOAUTH_CONFIG) config: Pick<IoauthConfig, 'passwordMinLength'>) {
+  constructor(@Inject(IOAUTH_STORE_SETTINGS) config: Pick<StoreSettings, 'passwordMinLength'>) {
     this.minLength = config.passwordMinLength;
   }
 

@@ -64,6 +64,15 @@ export const MIGRATIONS: readonly string[] = [
      name text primary key,
      created_at timestamptz not null
    );`,
+  // Sessions refer to a subject, not to a row of ioauth_users, so that users kept elsewhere (a team's own table,
+  // LDAP) have sessions too (issue 12). Removing a user no longer deletes their sessions: it revokes them, and the
+  // purge deletes them once expired. The constraint is found in the catalog rather than by its default name. The
+  // block's semicolons are kept off line ends, where `migrate` splits a step into statements.
+  `do $$ declare constraint_name name; begin
+     for constraint_name in
+       select conname from pg_constraint
+        where contype = 'f' and conrelid = 'ioauth_sessions'::regclass and confrelid = 'ioauth_users'::regclass
+     loop execute format('alter table ioauth_sessions drop constraint %I', constraint_name); end loop; end $$;`,
 ];
 
 // Any constant works, as long as every ioauth process uses the same one.
@@ -72,8 +81,10 @@ const MIGRATION_LOCK = 0x10a0_7400;
 /**
  * Brings the schema up to date. Safe to run from several processes at once: a transaction-scoped advisory lock
  * lets one apply the steps while the others wait, then find nothing left to do.
+ * @param steps the schema to reach: every step, unless a spec builds the database of an earlier release.
+ * @returns how many steps it applied.
  */
-export async function migrate(client: SqlClient): Promise<number> {
+export async function migrate(client: SqlClient, steps: readonly string[] = MIGRATIONS): Promise<number> {
   return client.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
@@ -82,12 +93,12 @@ export async function migrate(client: SqlClient): Promise<number> {
     const [{ version } = { version: 0 }] = await tx.query<{ version: number }>(
       'select coalesce(max(version), 0)::int as version from ioauth_migrations',
     );
-    for (let step = version; step < MIGRATIONS.length; step += 1) {
-      for (const statement of (MIGRATIONS[step] as string).split(/;\s*$/m).filter((text) => text.trim())) {
+    for (let step = version; step < steps.length; step += 1) {
+      for (const statement of (steps[step] as string).split(/;\s*$/m).filter((text) => text.trim())) {
         await tx.query(statement);
       }
       await tx.query('insert into ioauth_migrations (version, applied_at) values ($1, now())', [step + 1]);
     }
-    return MIGRATIONS.length - version;
+    return steps.length - version;
   });
 }

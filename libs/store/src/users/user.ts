@@ -36,7 +36,10 @@ export interface UserRepository {
   findByUsername(username: string): Promise<User | undefined>;
   /** Every user, by username. */
   list(): Promise<User[]>;
-  /** Removes a user and, with them, their sessions; false when there was no such user. */
+  /**
+   * Removes a user; false when there was no such user. Their sessions stay, referring to the subject, until they
+   * expire: revoke them first (`SessionService.revokeUser`, as `users remove` does) so that none of them refreshes.
+   */
   remove(username: string): Promise<boolean>;
   /** Disables or re-enables a user; false when there was no such user. */
   setDisabled(username: string, disabled: boolean, now: Date): Promise<boolean>;

@@ -1,0 +1,3 @@
+import base, { testingAllowed } from '../../eslint.config.js';
+
+export default [...base, testingAllowed];

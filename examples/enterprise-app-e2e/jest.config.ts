@@ -1,0 +1,5 @@
+export default {
+  displayName: 'enterprise-app-e2e',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

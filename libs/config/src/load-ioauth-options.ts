@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+import {
+  optionFields,
+  OptionsError,
+  parseAuthCoreOptions,
+  parseOptions,
+  type AuthCoreSettings,
+} from '@ioauth/auth-core';
+import { parseAuthHttpOptions, type AuthHttpSettings } from '@ioauth/auth-http';
+import { parseWsAuthOptions, type WsAuthOptions } from '@ioauth/gateway';
+import { parseObservabilityOptions, type ObservabilityOptions } from '@ioauth/observability';
+import { parseSessionsOptions, type SessionsSettings } from '@ioauth/sessions';
+import { parseStoreOptions, type StoreOptions } from '@ioauth/store';
+
+import { ConfigError, issuesOf, type ConfigIssue } from './config.error.js';
+import { sectionsFromEnv, type IoauthEnvName, type Section } from './ioauth-env.js';
+
+const appOptionsSchema = z.object({
+  port: optionFields.wholeNumber(0, 65535, 3000),
+  demo: optionFields.flag(false),
+});
+
+/**
+ * Each module's options as an app's environment sets them, validated, with the defaults of the contract. Hand each
+ * part to its module's `forRoot` (or `forRootAsync`, to add backends).
+ */
+export interface IoauthEnvOptions {
+  /** Listen port (`PORT`). */
+  port: number;
+  /** Seed the demo users (`IOAUTH_DEMO`). */
+  demo: boolean;
+  core: AuthCoreSettings;
+  store: StoreOptions;
+  sessions: SessionsSettings;
+  http: AuthHttpSettings;
+  ws: Pick<WsAuthOptions, 'handshakeIpLimit' | 'allowQueryToken' | 'trustProxy'>;
+  observability: ObservabilityOptions;
+  /** Redis of a cluster (`REDIS_URL`), namespaced by the issuer; undefined for a single process. */
+  redis: { url: string; namespace: string } | undefined;
+}
+
+/**
+ * Reads and validates every ioauth variable of an environment, for apps. Empty variables count as unset.
+ * @param defaults values that apply unless the environment sets the variable (`npm start` turns demo mode on).
+ * @throws ConfigError naming every bad variable at once, never its value.
+ */
+export function loadIoauthOptions(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  defaults: Partial<Record<IoauthEnvName, string>> = {},
+): IoauthEnvOptions {
+  const sections = sectionsFromEnv({ ...defaults, ...env });
+  const issues: ConfigIssue[] = [];
+  const parse = <T>(section: Section, parser: (input: Record<string, string>) => T): T | undefined => {
+    try {
+      return parser(sections[section]);
+    } catch (error) {
+      if (!(error instanceof OptionsError)) throw error;
+      issues.push(...issuesOf(section, error.issues));
+      return undefined;
+    }
+  };
+  const app = parse('app', (input) => parseOptions('app', appOptionsSchema, input));
+  const core = parse('core', parseAuthCoreOptions);
+  const store = parse('store', parseStoreOptions);
+  const sessions = parse('sessions', parseSessionsOptions);
+  const http = parse('http', parseAuthHttpOptions);
+  const ws = parse('ws', parseWsAuthOptions);
+  const observability = parse('observability', parseObservabilityOptions);
+  const redisUrl = optionFields
+    .url(['redis:', 'rediss:'], 'redis:// or rediss://')
+    .safeParse(sections.redis['url']);
+  if (sections.redis['url'] !== undefined && !redisUrl.success)
+    issues.push(...issuesOf('redis', [{ option: 'url', message: 'must be a redis:// or rediss:// URL' }]));
+  if (core && sessions) issues.push(...lifetimeIssues(core, sessions));
+  if (issues.length > 0 || !app || !core || !store || !sessions || !http || !ws || !observability)
+    throw new ConfigError(issues);
+  const { handshakeIpLimit, allowQueryToken, trustProxy } = ws;
+  return {
+    ...app,
+    core,
+    store,
+    sessions,
+    http,
+    ws: { handshakeIpLimit, allowQueryToken, trustProxy },
+    observability,
+    redis: redisUrl.success ? { url: redisUrl.data, namespace: core.issuer } : undefined,
+  };
+}
+
+// Rules between modules: a session must outlive the access tokens it issues.
+function lifetimeIssues(core: AuthCoreSettings, sessions: SessionsSettings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const message = 'must not be shorter than IOAUTH_ACCESS_TOKEN_TTL';
+  if (sessions.refreshTokenTtl < core.accessTokenTtl)
+    issues.push({ variable: 'IOAUTH_REFRESH_TOKEN_TTL', option: 'refreshTokenTtl', message });
+  if (sessions.sessionMaxAge < core.accessTokenTtl)
+    issues.push({ variable: 'IOAUTH_SESSION_MAX_AGE', option: 'sessionMaxAge', message });
+  return issues;
+}

@@ -1,0 +1,3 @@
+import base, { browserSafe } from '../../eslint.config.js';
+
+export default [...base, browserSafe];

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'demo-contracts',
+  preset: '../../jest.preset.cjs',
+  rootDir: '.',
+};

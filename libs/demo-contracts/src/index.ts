@@ -1,0 +1,1 @@
+export type { ChatMessage, DemoClientEvents, DemoServerEvents } from './demo-events.js';
