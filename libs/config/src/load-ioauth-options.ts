@@ -10,6 +10,7 @@ import {
 import { parseAuthHttpOptions, type AuthHttpSettings } from '@ioauth/auth-http';
 import { parseWsAuthOptions, type WsAuthOptions } from '@ioauth/gateway';
 import { parseObservabilityOptions, type ObservabilityOptions } from '@ioauth/observability';
+import { parseRedisOptions } from '@ioauth/redis';
 import { parseSessionsOptions, type SessionsSettings } from '@ioauth/sessions';
 import { parseStoreOptions, type StoreOptions } from '@ioauth/store';
 
@@ -67,14 +68,14 @@ export function loadIoauthOptions(
   const http = parse('http', parseAuthHttpOptions);
   const ws = parse('ws', parseWsAuthOptions);
   const observability = parse('observability', parseObservabilityOptions);
-  const redisUrl = optionFields
-    .url(['redis:', 'rediss:'], 'redis:// or rediss://')
-    .safeParse(sections.redis['url']);
-  if (sections.redis['url'] !== undefined && !redisUrl.success)
-    issues.push(...issuesOf('redis', [{ option: 'url', message: 'must be a redis:// or rediss:// URL' }]));
+  const redis =
+    sections.redis['url'] === undefined
+      ? undefined
+      : parse('redis', (input) => parseRedisOptions({ ...input, namespace: core?.issuer ?? 'ioauth' }));
   if (core && sessions) issues.push(...lifetimeIssues(core, sessions));
   if (issues.length > 0 || !app || !core || !store || !sessions || !http || !ws || !observability)
     throw new ConfigError(issues);
+  const { url, namespace } = redis ?? {};
   const { handshakeIpLimit, allowQueryToken, trustProxy } = ws;
   return {
     ...app,
@@ -84,7 +85,7 @@ export function loadIoauthOptions(
     http,
     ws: { handshakeIpLimit, allowQueryToken, trustProxy },
     observability,
-    redis: redisUrl.success ? { url: redisUrl.data, namespace: core.issuer } : undefined,
+    redis: url && namespace ? { url, namespace } : undefined,
   };
 }
 
