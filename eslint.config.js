@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import * as jsoncParser from 'jsonc-eslint-parser';
 
 // Architecture rules (STYLE.md section 1): contracts libraries depend only on contracts libraries, the browser SDK only on contracts,
 // libraries never on apps, and the testing kit only from specs and e2e suites.
@@ -103,6 +104,29 @@ export default [
             { name: '@ioauth/testing', message: 'The testing kit is for specs and e2e suites only.' },
             { name: '@ioauth/test-support', message: 'Test support is for specs and e2e suites only.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // A published library's package.json lists what its shipped code imports, no more and no less (its specs and
+    // test helpers are not shipped), so that it installs and runs outside this repository.
+    files: ['**/package.json'],
+    languageOptions: { parser: jsoncParser },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          ignoredFiles: [
+            '{projectRoot}/src/**/*.spec.ts',
+            '{projectRoot}/src/testing/**',
+            '{projectRoot}/*.ts',
+          ],
+          // Imported by the shipped declarations only (the packages' .d.ts extend passport-http and pg types).
+          ignoredDependencies: ['@types/passport-http', '@types/pg'],
+          checkObsoleteDependencies: true,
+          checkVersionMismatches: true,
+          includeTransitiveDependencies: false,
         },
       ],
     },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { GATEWAY_PLAN, gatewayBench, QUICK_GATEWAY_PLAN } from './gateway.bench.js';
 import { DEFAULT_PLAN, machine, type BenchResult } from './harness.js';
 import { loginBench } from './login.bench.js';
+import { QUICK_STARTUP_PLAN, STARTUP_PLAN, startupBench } from './startup.bench.js';
 import { tokenBench } from './token.bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,10 +21,12 @@ async function versionOf(name: string): Promise<string> {
 const quick = process.argv.includes('--quick');
 const plan = quick ? { sliceMs: 50, runs: 3 } : DEFAULT_PLAN;
 const gatewayPlan = quick ? QUICK_GATEWAY_PLAN : GATEWAY_PLAN;
+const startupPlan = quick ? QUICK_STARTUP_PLAN : STARTUP_PLAN;
 const results: BenchResult[] = [
   ...(await tokenBench(plan)),
   ...(await loginBench(plan)),
   ...(await gatewayBench(gatewayPlan)),
+  ...(await startupBench(startupPlan)),
 ];
 
 console.table(
@@ -60,6 +63,7 @@ const report = {
   ),
   plan,
   gatewayPlan,
+  startupPlan,
   results,
 };
 const file = join(root, 'bench', 'results', plan === DEFAULT_PLAN ? 'latest.json' : 'quick.json');

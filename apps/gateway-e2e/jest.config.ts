@@ -2,4 +2,6 @@ export default {
   displayName: 'gateway-e2e',
   preset: '../../jest.preset.cjs',
   rootDir: '.',
+  // The suites run the compiled apps; this rebuilds those whose sources changed.
+  globalSetup: '../../tools/jest/build-apps.setup.mjs',
 };

@@ -15,14 +15,14 @@ import {
   type UserRepository,
 } from '@ioauth/store';
 
-import { CliModule } from './cli.module.js';
+import { CliModule, type CliNeeds } from './cli.module.js';
 import { readPassword } from './read-password.js';
 
 type Context = Awaited<ReturnType<typeof NestFactory.createApplicationContext>>;
 
-/** Boots the store, keys and bus of the configured deployment, runs `work`, and closes everything. */
-async function withContext(work: (context: Context) => Promise<void>): Promise<void> {
-  const context = await NestFactory.createApplicationContext(CliModule.register(loadIoauthOptions()), {
+/** Boots what the command needs of the configured deployment, runs `work`, and closes everything. */
+async function withContext(needs: CliNeeds, work: (context: Context) => Promise<void>): Promise<void> {
+  const context = await NestFactory.createApplicationContext(CliModule.register(loadIoauthOptions(), needs), {
     logger: ['error'],
   });
   try {
@@ -60,7 +60,7 @@ users
   .action(async (raw: string, options: { scopes: string[]; roles: string[] }) => {
     const name = username(raw);
     const password = await readPassword();
-    await withContext(async (context) => {
+    await withContext('users', async (context) => {
       context.get(PasswordPolicy).assertAcceptable(password);
       const passwordHash = await context.get(PasswordHasher).hash(password);
       await context
@@ -74,7 +74,7 @@ users
   .description('remove a user and end their sessions')
   .action(async (raw: string) => {
     const name = username(raw);
-    await withContext(async (context) => {
+    await withContext('tokens', async (context) => {
       // Revoked first and durably: the record outlives the user row, so their tokens stay refused after restarts.
       await context.get(SessionService).revokeUser(name, 'user_removed');
       if (!(await context.get<UserRepository>(IOAUTH_USERS).remove(name))) throw new Error(`no user ${name}`);
@@ -85,7 +85,7 @@ users
   .command('list')
   .description('list the users')
   .action(() =>
-    withContext(async (context) => {
+    withContext('users', async (context) => {
       for (const user of await context.get<UserRepository>(IOAUTH_USERS).list()) {
         const flags = user.disabled ? ' (disabled)' : '';
         console.log(
@@ -105,7 +105,8 @@ for (const [command, disabled] of [
     )
     .action(async (raw: string) => {
       const name = username(raw);
-      await withContext(async (context) => {
+      // Disabling ends sessions; enabling touches the user alone.
+      await withContext(disabled ? 'tokens' : 'users', async (context) => {
         const found = await context.get<UserRepository>(IOAUTH_USERS).setDisabled(name, disabled, new Date());
         if (!found) throw new Error(`no user ${name}`);
         if (disabled) await context.get(SessionService).revokeUser(name, 'user_disabled');
@@ -120,7 +121,7 @@ program
   .command('rotate')
   .description('make a new signing key; the old one verifies until its last token expires')
   .action(() =>
-    withContext(async (context) => {
+    withContext('tokens', async (context) => {
       const key = await context.get(KeyStore).rotate();
       console.log(`signing with ${key.kid}`);
     }),
@@ -134,20 +135,26 @@ program
   .requiredOption('--user <name>', 'the user')
   .action(async (options: { user: string }) => {
     const name = username(options.user);
-    await withContext(async (context) => {
+    await withContext('tokens', async (context) => {
       const count = await context.get(SessionService).revokeUser(name, 'admin_kick');
       console.log(`revoked ${count} session(s) of ${name}`);
     });
   });
 
-program.parseAsync().catch((failure: unknown) => {
-  const error = failure instanceof OptionsError ? configErrorOf(failure) : failure;
-  const known =
-    error instanceof ConfigError ||
-    error instanceof EmbeddedDatabaseBusyError ||
-    error instanceof DuplicateUserError ||
-    error instanceof WeakPasswordError;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`ioauth: ${known ? message : message.split('\n')[0]}\n`);
-  process.exit(1);
-});
+program
+  .parseAsync()
+  // Everything is closed by now, but the embedded PostgreSQL leaves a timer of its own armed after it closes
+  // (emscripten's setitimer), which kept every command alive ~0.7 s past its work (issue 13). Exits once the output
+  // is written.
+  .then(() => process.stdout.write('', () => process.exit(0)))
+  .catch((failure: unknown) => {
+    const error = failure instanceof OptionsError ? configErrorOf(failure) : failure;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof EmbeddedDatabaseBusyError ||
+      error instanceof DuplicateUserError ||
+      error instanceof WeakPasswordError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ioauth: ${known ? message : message.split('\n')[0]}\n`);
+    process.exit(1);
+  });

@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 
 import { Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import type { Response } from 'express';
 
-/** Where `npm run build:demo` (run by `prestart`) puts the demo page. */
-export const DEMO_PAGE_ROOT = fileURLToPath(new URL('../../../dist/demo-web/', import.meta.url));
+import { appRoot } from '@ioauth/config';
+
+/**
+ * Where `npm run build:demo` (run by `npm start` and `npm run build`) puts the demo page: `dist/demo-web/` of the
+ * folder the app runs from, the same from its sources and compiled.
+ */
+export const DEMO_PAGE_ROOT = join(appRoot(), 'dist', 'demo-web', sep);
 
 /**
  * The page loads only its own module and stylesheet and talks to its own origin, over HTTP and WebSocket: no inline

@@ -5,6 +5,7 @@ import { WsAuthModule, type WsAuthOptions } from '@ioauth/gateway';
 import { IoauthRedisModule, RedisBackends } from '@ioauth/redis';
 import { SqlKeySetStorage, SqlRevocationLog, StoreModule } from '@ioauth/store';
 
+import { withBuiltTemplate } from './app-files.js';
 import type { IoauthEnvOptions } from './load-ioauth-options.js';
 
 /**
@@ -16,7 +17,7 @@ export function coreModules(options: IoauthEnvOptions, { store }: { store: boole
   const withStore = store || options.store.databaseUrl !== undefined;
   const { redis } = options;
   return [
-    ...(withStore ? [StoreModule.forRoot(options.store)] : []),
+    ...(withStore ? [StoreModule.forRoot(withBuiltTemplate(options.store))] : []),
     ...(redis ? [IoauthRedisModule.forRoot(redis)] : []),
     AuthCoreModule.forRootAsync({
       inject: [

@@ -12,6 +12,7 @@ export interface Variable {
  * messages are the apps' interface; the modules themselves never read the environment.
  */
 export const IOAUTH_ENV = {
+  HOST: { sections: ['app'], option: 'host' },
   PORT: { sections: ['app'], option: 'port' },
   IOAUTH_DATA_DIR: { sections: ['core', 'store'], option: 'dataDir' },
   IOAUTH_DEMO: { sections: ['app'], option: 'demo' },
@@ -33,6 +34,8 @@ export const IOAUTH_ENV = {
   IOAUTH_PASSWORD_MIN_LENGTH: { sections: ['store'], option: 'passwordMinLength' },
   IOAUTH_REFRESH_IP_LIMIT: { sections: ['http'], option: 'refreshIpLimit' },
   IOAUTH_METRICS: { sections: ['observability'], option: 'metrics' },
+  LOG_LEVEL: { sections: ['observability'], option: 'logLevel' },
+  IOAUTH_API_DOCS: { sections: ['app'], option: 'apiDocs' },
   IOAUTH_TRUST_PROXY: { sections: ['http', 'ws'], option: 'trustProxy' },
   IOAUTH_HANDSHAKE_IP_LIMIT: { sections: ['ws'], option: 'handshakeIpLimit' },
   IOAUTH_ALLOW_QUERY_TOKEN: { sections: ['ws'], option: 'allowQueryToken' },

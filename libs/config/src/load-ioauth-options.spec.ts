@@ -28,8 +28,10 @@ function configError(input: Record<string, unknown>): ConfigError {
 describe('loadIoauthOptions', () => {
   it('fills in the defaults of the contract, module by module', () => {
     expect(loadIoauthOptions({})).toEqual({
+      host: '127.0.0.1',
       port: 3000,
       demo: false,
+      apiDocs: false,
       core: {
         issuer: 'ioauth',
         audience: 'ioauth',
@@ -45,14 +47,17 @@ describe('loadIoauthOptions', () => {
       sessions: { refreshTokenTtl: 1_209_600, sessionMaxAge: 2_592_000, loginUserLimit: 10 },
       http: { loginIpLimit: 30, refreshIpLimit: 60, trustProxy: false },
       ws: { handshakeIpLimit: 300, allowQueryToken: false, trustProxy: false },
-      observability: { metrics: false },
+      observability: { metrics: false, logLevel: 'info' },
       redis: undefined,
     });
   });
 
   it('reads every variable from the environment as text, into the module it configures', () => {
     const options = loadIoauthOptions({
+      HOST: '0.0.0.0',
       PORT: '8080',
+      IOAUTH_API_DOCS: 'true',
+      LOG_LEVEL: 'debug',
       IOAUTH_DEMO: 'true',
       IOAUTH_ISSUER: 'https://auth.example',
       IOAUTH_ACCESS_TOKEN_TTL: '60',
@@ -69,8 +74,10 @@ describe('loadIoauthOptions', () => {
       UNRELATED: 'ignored',
     });
     expect(options).toMatchObject({
+      host: '0.0.0.0',
       port: 8080,
       demo: true,
+      apiDocs: true,
       core: {
         accessTokenTtl: 60,
         algorithm: 'HS256',
@@ -82,7 +89,7 @@ describe('loadIoauthOptions', () => {
       store: { databaseUrl: 'postgres://u:p@127.0.0.1:5432/test' },
       http: { trustProxy: 2 },
       ws: { allowQueryToken: true, trustProxy: 2 },
-      observability: { metrics: true },
+      observability: { metrics: true, logLevel: 'debug' },
       redis: { url: 'redis://127.0.0.1:6379', namespace: 'https://auth.example' },
     });
   });
@@ -97,6 +104,13 @@ describe('loadIoauthOptions', () => {
   });
 
   it.each([
+    ['HOST', { host: 'my host' }, 'must be an IP address or a host name'],
+    ['HOST', { host: 'http://0.0.0.0' }, 'must be an IP address or a host name'],
+    ['HOST', { host: '0.0.0.0:3000' }, 'must be an IP address or a host name'],
+    ['HOST', { host: '-bad.example' }, 'must be an IP address or a host name'],
+    ['HOST', { host: `${'a'.repeat(64)}.example` }, 'must be an IP address or a host name'],
+    ['LOG_LEVEL', { logLevel: 'verbose' }, 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['IOAUTH_API_DOCS', { apiDocs: 'on' }, 'must be true or false'],
     ['PORT', { port: 'eighty' }, 'must be a whole number'],
     ['PORT', { port: '70000' }, 'must be at most 65535'],
     ['IOAUTH_ACCESS_TOKEN_TTL', { accessTokenTtl: '0' }, 'must be at least 1'],
@@ -150,6 +164,17 @@ describe('loadIoauthOptions', () => {
     ['http://[::1]:9000/jwks.json'],
   ])('allows a plain http JWKS URL on loopback: %s', (url) => {
     expect(fromOptions({ verifyJwksUrl: url }).core.verifyJwksUrl).toBe(url);
+  });
+
+  it.each([['0.0.0.0'], ['::'], ['127.0.0.1'], ['::1'], ['localhost'], ['auth-1.internal.example']])(
+    'listens on HOST=%s',
+    (host) => {
+      expect(loadIoauthOptions({ HOST: host }).host).toBe(host);
+    },
+  );
+
+  it('reads LOG_LEVEL in any case', () => {
+    expect(loadIoauthOptions({ LOG_LEVEL: 'WARN' }).observability.logLevel).toBe('warn');
   });
 
   it.each([

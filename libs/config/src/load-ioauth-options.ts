@@ -9,17 +9,20 @@ import {
 } from '@ioauth/auth-core';
 import { parseAuthHttpOptions, type AuthHttpSettings } from '@ioauth/auth-http';
 import { parseWsAuthOptions, type WsAuthOptions } from '@ioauth/gateway';
-import { parseObservabilityOptions, type ObservabilityOptions } from '@ioauth/observability';
+import { parseObservabilityOptions, type ObservabilitySettings } from '@ioauth/observability';
 import { parseRedisOptions } from '@ioauth/redis';
 import { parseSessionsOptions, type SessionsSettings } from '@ioauth/sessions';
 import { parseStoreOptions, type StoreOptions } from '@ioauth/store';
 
 import { ConfigError, issuesOf, type ConfigIssue } from './config.error.js';
 import { sectionsFromEnv, type IoauthEnvName, type Section } from './ioauth-env.js';
+import { listenHost } from './listen-host.js';
 
 const appOptionsSchema = z.object({
+  host: listenHost,
   port: optionFields.wholeNumber(0, 65535, 3000),
   demo: optionFields.flag(false),
+  apiDocs: optionFields.flag(false),
 });
 
 /**
@@ -27,16 +30,20 @@ const appOptionsSchema = z.object({
  * part to its module's `forRoot` (or `forRootAsync`, to add backends).
  */
 export interface IoauthEnvOptions {
+  /** Listen address (`HOST`): an IP address or a host name. */
+  host: string;
   /** Listen port (`PORT`). */
   port: number;
   /** Seed the demo users (`IOAUTH_DEMO`). */
   demo: boolean;
+  /** Serve the API documents (`IOAUTH_API_DOCS`). */
+  apiDocs: boolean;
   core: AuthCoreSettings;
   store: StoreOptions;
   sessions: SessionsSettings;
   http: AuthHttpSettings;
   ws: Pick<WsAuthOptions, 'handshakeIpLimit' | 'allowQueryToken' | 'trustProxy'>;
-  observability: ObservabilityOptions;
+  observability: ObservabilitySettings;
   /** Redis of a cluster (`REDIS_URL`), namespaced by the issuer; undefined for a single process. */
   redis: { url: string; namespace: string } | undefined;
 }

@@ -1,37 +1,53 @@
-import { ConsoleLogger, Logger, type DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { DynamicModule, INestApplication, InjectionToken } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 
 import { OptionsError } from '@ioauth/auth-core';
+import { BasicStrategy } from '@ioauth/auth-http';
+import { createPinoLogger, PinoLoggerService } from '@ioauth/observability';
+import { IOAUTH_SQL } from '@ioauth/store';
 
+import { mountApiDocs, type ApiDocsOptions } from './api-docs.js';
 import { ConfigError, configErrorOf } from './config.error.js';
 import type { IoauthEnvName } from './ioauth-env.js';
 import { loadIoauthOptions, type IoauthEnvOptions } from './load-ioauth-options.js';
+import { startupBanner } from './startup-banner.js';
 
-const logger = new Logger('ioauth');
+const CONTEXT = 'ioauth';
+
+/** How an app of this repository differs from the others when it starts. */
+export interface RunHttpAppOptions {
+  /** Settings that apply unless the environment says otherwise. */
+  defaults?: Partial<Record<IoauthEnvName, string>>;
+  /** Runs on the app before it listens, as to install a WebSocket adapter. */
+  configure?: (app: NestExpressApplication) => void;
+  /** What `/docs`, `/openapi.json` and `/asyncapi.json` describe when `IOAUTH_API_DOCS=true`. */
+  apiDocs?: ApiDocsOptions;
+}
 
 /**
  * Starts an ioauth HTTP app from the environment: validates the configuration first (a bad value prints every bad
- * variable, never a value, and exits 1), then listens on 127.0.0.1:`PORT` with JSON logs, small body limits and
- * graceful shutdown on SIGTERM.
- * @param defaults settings that apply unless the environment says otherwise (`npm start` turns demo mode on).
- * @param configure runs on the app before it listens, as to install a WebSocket adapter.
+ * variable, never a value, and exits 1), then listens on `HOST`:`PORT` with pino logs (JSON lines, or lines for
+ * people on a terminal, at `LOG_LEVEL`), small body limits and graceful shutdown on SIGTERM, and logs what it serves.
  */
 export async function runHttpApp(
   root: (options: IoauthEnvOptions) => DynamicModule,
-  defaults: Partial<Record<IoauthEnvName, string>> = {},
-  configure: (app: NestExpressApplication) => void = () => undefined,
+  { defaults = {}, configure = () => undefined, apiDocs = {} }: RunHttpAppOptions = {},
 ): Promise<void> {
+  let pino: Logger | undefined;
   try {
     const options = loadIoauthOptions(process.env, defaults);
-    const app = await NestFactory.create<NestExpressApplication>(root(options), {
-      // One JSON object per line until the app's own logger takes over (start-up lines are buffered for it).
-      logger: new ConsoleLogger({ json: true, colors: false }),
-      bufferLogs: true,
-    });
-    // The pino logger of ObservabilityModule, which every ioauth app mounts.
-    app.useLogger(app.get(PinoLogger));
+    // One logger from the first line: Nest's start-up lines, the request lines and the audit log share its format.
+    pino = createPinoLogger({ level: options.observability.logLevel });
+    const logger = new PinoLoggerService(pino);
+    const app = await NestFactory.create<NestExpressApplication>(
+      root({ ...options, observability: { ...options.observability, logger: pino } }),
+      { logger },
+    );
     // Every request body ioauth takes is a few hundred bytes; a bigger one is refused before it is parsed.
     app.useBodyParser('json', { limit: '16kb' });
     app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
@@ -43,13 +59,35 @@ export async function runHttpApp(
     app.disable('x-powered-by');
     app.enableShutdownHooks();
     configure(app);
-    await app.listen(options.port, '127.0.0.1');
-    logger.log(`serving on ${await app.getUrl()} (JWKS at /.well-known/jwks.json)`);
+    if (options.apiDocs) mountApiDocs(app, apiDocs);
+    await app.listen(options.port, options.host);
+    const server = app.getHttpServer() as Server;
+    const banner = startupBanner(options, {
+      url: await app.getUrl(),
+      port: (server.address() as AddressInfo).port,
+      httpApi: provides(app, BasicStrategy),
+      // socket.io (engine.io) takes the server's WebSocket upgrades once a gateway is mounted.
+      socketIo: server.listeners('upgrade').length > 0,
+      store: provides(app, IOAUTH_SQL),
+    });
+    for (const line of banner) logger.log(line, CONTEXT);
   } catch (error) {
-    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     // A module found a bad value only once it ran (an unreadable key file): named by its variable all the same.
-    else if (error instanceof OptionsError) process.stderr.write(`${configErrorOf(error).message}\n`);
-    else logger.error(error instanceof Error ? (error.stack ?? error.message) : 'start-up failed');
+    const invalid = error instanceof OptionsError ? configErrorOf(error) : error;
+    // Why the app stops is written whatever LOG_LEVEL says, and at the default level when LOG_LEVEL is the bad value.
+    const logger = new PinoLoggerService(pino?.isLevelEnabled('fatal') ? pino : createPinoLogger());
+    if (invalid instanceof ConfigError) logger.fatal(invalid.message, CONTEXT);
+    else
+      logger.fatal(
+        invalid instanceof Error ? (invalid.stack ?? invalid.message) : 'start-up failed',
+        CONTEXT,
+      );
     process.exit(1);
   }
+}
+
+// Whether a module of the app provides `token`, asked of Nest's module graph: `app.get` of an absent provider
+// would end the process through Nest's exception zone rather than throw.
+function provides(app: INestApplication, token: InjectionToken): boolean {
+  return [...app.get(ModulesContainer).values()].some((module) => module.providers.has(token));
 }

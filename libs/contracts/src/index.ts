@@ -1,3 +1,4 @@
 export * from './claims.js';
 export * from './error-codes.js';
 export * from './events.js';
+export * from './event-docs.js';

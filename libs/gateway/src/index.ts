@@ -28,3 +28,5 @@ export type {
 } from './ws-auth.options.js';
 export { WsAuthService } from './ws-auth.service.js';
 export { parseWsAuthOptions, type WsAuthSettings } from './ws-auth.options.schema.js';
+export { asyncApiDocument, type AsyncApiDocument } from './asyncapi/asyncapi-document.js';
+export type { AsyncApiOptions } from './asyncapi/asyncapi.options.js';

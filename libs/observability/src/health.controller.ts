@@ -1,4 +1,11 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
 import { IOAUTH_REDIS, type RedisClient } from '@ioauth/redis';
@@ -13,7 +20,18 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
   ]);
 }
 
+// Readiness as terminus reports it: each dependency by name, `up` or `down`.
+const dependencies: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['up', 'down'] }, message: { type: 'string' } },
+  },
+};
+
 /** Liveness and readiness for load balancers and orchestrators. */
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -27,6 +45,14 @@ export class HealthController {
 
   /** The process answers: 200 `{status: "ok"}`. */
   @Get('live')
+  @ApiOperation({ summary: 'The process answers.' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+    },
+  })
   live() {
     return { status: 'ok' };
   }
@@ -34,6 +60,27 @@ export class HealthController {
   /** Every dependency answers within 2 s: 200, else 503 with each dependency's state. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Every dependency (database, Redis) answers within 2 s.' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] }, info: dependencies, details: dependencies },
+    },
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'service_unavailable, with the state of each dependency',
+    schema: {
+      type: 'object',
+      required: ['statusCode', 'code', 'message'],
+      properties: {
+        statusCode: { type: 'integer', enum: [503] },
+        code: { type: 'string', enum: ['service_unavailable'] },
+        message: { type: 'string' },
+        details: dependencies,
+      },
+    },
+  })
   ready() {
     return this.health.check([
       ...(this.sql ? [() => this.probe('database', () => (this.sql as SqlClient).query('select 1'))] : []),

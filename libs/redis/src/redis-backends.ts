@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { createAdapter } from '@socket.io/redis-adapter';
+import type { createAdapter } from '@socket.io/redis-adapter';
 
 import { systemClock } from '@ioauth/auth-core';
 
@@ -58,8 +58,12 @@ export class RedisBackends implements OnApplicationShutdown {
    */
   socketIoAdapter(): Promise<SocketIoAdapterFactory> {
     return this.once('socket.io', async () => {
-      const [pub, sub] = await Promise.all([this.connect(), this.connect()]);
-      return createAdapter(publishingThroughOutages(pub), sub, {
+      const [pub, sub, adapter] = await Promise.all([
+        this.connect(),
+        this.connect(),
+        import('@socket.io/redis-adapter'),
+      ]);
+      return adapter.createAdapter(publishingThroughOutages(pub), sub, {
         key: `ioauth:${this.settings.namespace}:socket.io`,
       });
     });

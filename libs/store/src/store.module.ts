@@ -22,12 +22,12 @@ import { SqlUserRepository } from './users/sql-user.repository.js';
 
 /** Opens the configured database (PostgreSQL with `DATABASE_URL`, else PGlite under the data folder) and migrates it. */
 export async function openDatabase(
-  config: Pick<StoreOptions, 'databaseUrl' | 'dataDir'>,
+  config: Pick<StoreOptions, 'databaseUrl' | 'dataDir' | 'dataDirTemplate'>,
 ): Promise<SqlClient> {
   const dataDir = config.dataDir ?? './.ioauth';
   const client = config.databaseUrl
     ? await PostgresSqlClient.connect(config.databaseUrl)
-    : await PgliteSqlClient.open(join(dataDir, 'db'));
+    : await PgliteSqlClient.open(join(dataDir, 'db'), { template: config.dataDirTemplate });
   try {
     await migrate(client instanceof PostgresSqlClient ? client.forMigrations() : client);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { StoreOptions } from './store.options.js';
 const storeOptionsSchema = z.object({
   databaseUrl: optionFields.url(['postgres:', 'postgresql:'], 'postgres://').optional(),
   dataDir: optionFields.text(4096).default('./.ioauth'),
+  dataDirTemplate: optionFields.text(4096).optional(),
   // ASVS 5.0 V6.2.1 asks for at least 8 characters and V6.2.9 for at least 64 to be allowed: a minimum beyond that
   // would refuse the passphrases the policy should welcome.
   passwordMinLength: optionFields.wholeNumber(8, 64, 8),

@@ -20,21 +20,23 @@ export interface ServerProcess {
 
 const STOP_TIMEOUT_MS = 30_000;
 
+/**
+ * The compiled app of a project, as `npm run build` makes it and production runs it; the e2e suites' global setup
+ * (`tools/jest/build-apps.setup.mjs`) rebuilds any whose sources changed.
+ */
+const compiled = (project: string) => join(ROOT, 'dist', project, 'main.js');
+
 /** Runs `npm run ioauth -- <args>` (the CLI) with `input` on its standard input. */
 export async function runCli(
   args: string[],
   env: Record<string, string>,
   input = '',
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'apps/cli/src/main.ts', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: 'apps/cli/tsconfig.lib.json', NODE_OPTIONS: '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [compiled('apps/cli'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -55,20 +57,12 @@ function run(
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(
-    process.execPath,
-    ['--import', '@swc-node/register/esm-register', `${projectOf(app)}/src/main.ts`],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        SWC_NODE_PROJECT: `${projectOf(app)}/tsconfig.lib.json`,
-        NODE_OPTIONS: '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [compiled(projectOf(app))], {
+    cwd: ROOT,
+    // The server as `npm start` runs it: demo mode unless the test says otherwise.
+    env: { ...process.env, NODE_OPTIONS: '', ...(app === 'server' ? { IOAUTH_DEMO: 'true' } : {}), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 import type { SqlClient } from './sql-client.js';
 
@@ -98,7 +98,9 @@ export class PostgresSqlClient extends PostgresQueries implements SqlClient {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
       throw new Error('schema must be a plain lower-case identifier');
     const queryTimeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
-    const pool = new pg.Pool({
+    // Loaded on first use, so that a process on the embedded database never imports it.
+    const { default: postgres } = await import('pg');
+    const pool = new postgres.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

@@ -1,16 +1,25 @@
-import type { EventEmitter } from 'node:events';
-
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 import type { ConnectErrorData } from '@ioauth/contracts';
 
+/** Anything with `once` and `off`: a socket, or a Node `EventEmitter` (named structurally: this file is browser-safe). */
+export interface Listenable {
+  once: (...args: never[]) => unknown;
+  off: (...args: never[]) => unknown;
+}
+
+interface Emitter {
+  once(event: string, listener: (value: never) => void): unknown;
+  off(event: string, listener: (value: never) => void): unknown;
+}
+
 /** Waits for one `event` on a socket (or any emitter) and resolves with its first argument; rejects after `timeoutMs`. */
 export function waitFor<T = unknown>(
-  emitter: Socket | EventEmitter,
+  emitter: Socket | Listenable,
   event: string,
   timeoutMs = 5_000,
 ): Promise<T> {
-  const target = emitter as EventEmitter;
+  const target = emitter as unknown as Emitter;
   return new Promise<T>((resolve, reject) => {
     const listener = (value: T) => {
       clearTimeout(timer);
@@ -25,7 +34,9 @@ export function waitFor<T = unknown>(
 }
 
 /** Socket options for tests: a new connection each time, websocket only, no reconnection. */
-export function testSocketOptions(options: Partial<ManagerOptions & SocketOptions> = {}) {
+export function testSocketOptions(
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Partial<ManagerOptions & SocketOptions> {
   return { forceNew: true, reconnection: false, transports: ['websocket'], ...options };
 }
 
