@@ -1,6 +1,5 @@
 import { runHttpApp } from '@ioauth/config';
-import { DEMO_NAMESPACES } from '@ioauth/demo';
-import { DEMO_CLIENT_EVENT_DOCS, DEMO_SERVER_EVENT_DOCS } from '@ioauth/demo-contracts';
+import { DEMO_ASYNC_API } from '@ioauth/demo';
 import { IoauthIoAdapter } from '@ioauth/gateway';
 
 import { AppModule } from './app.module.js';
@@ -9,13 +8,5 @@ import { AppModule } from './app.module.js';
 // (`node dist/apps/server/main.js`) seeds no demo users unless IOAUTH_DEMO=true says so.
 await runHttpApp((options) => AppModule.register(options), {
   configure: (app) => app.useWebSocketAdapter(new IoauthIoAdapter(app)),
-  apiDocs: {
-    asyncApi: {
-      namespaces: DEMO_NAMESPACES.flatMap(({ namespace }) =>
-        typeof namespace === 'string' ? [namespace] : [],
-      ),
-      serverEvents: DEMO_SERVER_EVENT_DOCS,
-      clientEvents: DEMO_CLIENT_EVENT_DOCS,
-    },
-  },
+  apiDocs: { asyncApi: DEMO_ASYNC_API },
 });
