@@ -1,4 +1,4 @@
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -46,13 +46,23 @@ describe('PgliteSqlClient.open with a database template', () => {
     expect(warnings).toEqual([]);
   }, 60_000);
 
-  it('clears what an interrupted first start left in the folder, then fills it', async () => {
+  it('clears what an interrupted template load left in the folder, then fills it', async () => {
     const dir = join(work, 'interrupted');
     await mkdir(join(dir, 'base', '1'), { recursive: true });
+    await writeFile(join(dir, 'ioauth-template.loading'), '');
     await writeFile(join(dir, 'base', '1', '1247'), 'half-written');
     const client = await PgliteSqlClient.open(dir, { template });
     expect(await appliedSteps(client)).toBe(MIGRATIONS.length);
     await client.close();
+    await expect(access(join(dir, 'ioauth-template.loading'))).rejects.toThrow();
+  }, 60_000);
+
+  it('refuses a folder holding files no template load wrote, and deletes none of them', async () => {
+    const dir = join(work, 'foreign');
+    await mkdir(join(dir, 'base', '1'), { recursive: true });
+    await writeFile(join(dir, 'base', '1', '1247'), 'someone else');
+    await expect(PgliteSqlClient.open(dir, { template })).rejects.toThrow(/holds files but no database/);
+    await expect(readFile(join(dir, 'base', '1', '1247'), 'utf8')).resolves.toBe('someone else');
   }, 60_000);
 
   it.each([

@@ -11,6 +11,8 @@ const MANIFEST = 'ioauth-template.json';
 const PG_VERSION = 'PG_VERSION';
 /** The lock file of `lockEmbeddedDatabase`, which is not ours to remove. */
 const LOCK_FILE = 'ioauth.pid';
+/** Written before the first file of a template and removed after `PG_VERSION`: marks a load that may be partial. */
+const LOADING = 'ioauth-template.loading';
 
 interface TemplateManifest {
   pglite: string;
@@ -33,14 +35,20 @@ export async function holdsDatabase(dataDir: string): Promise<boolean> {
   );
 }
 
-/** Removes what an interrupted first start left in a folder that holds no database, the lock file excepted. */
+/**
+ * Removes what an interrupted template load left in a folder that holds no database, the lock file excepted.
+ * Files that no template load of ours wrote (no `LOADING` marker: someone's data, a cluster without `PG_VERSION`)
+ * are never deleted: the start stops and says so, since they may hold the only copy of users and revocations.
+ * @throws Error when the folder holds such files.
+ */
 export async function clearLeftovers(dataDir: string): Promise<void> {
-  const names = await readdir(dataDir);
-  await Promise.all(
-    names
-      .filter((name) => name !== LOCK_FILE)
-      .map((name) => rm(join(dataDir, name), { recursive: true, force: true })),
-  );
+  const names = (await readdir(dataDir)).filter((name) => name !== LOCK_FILE);
+  if (names.length === 0) return;
+  if (!names.includes(LOADING))
+    throw new Error(
+      `${dataDir} holds files but no database (no ${PG_VERSION}); move them away to start a new one: ioauth deletes nothing it did not write`,
+    );
+  await Promise.all(names.map((name) => rm(join(dataDir, name), { recursive: true, force: true })));
 }
 
 /** A template: a manifest naming this PGlite, then the data folder as `dumpDataDir('none')` wrote it. */
@@ -77,6 +85,7 @@ export async function loadPgliteTemplate(dataDir: string, template: string): Pro
   const made = (JSON.parse(Buffer.from(first.data).toString('utf8')) as Partial<TemplateManifest>).pglite;
   const installed = await pgliteVersion();
   if (made !== installed) throw new Error(`made by PGlite ${String(made)}, not ${installed}`);
+  await writeFile(join(dataDir, LOADING), '', { mode: 0o600 });
   const files = rest.filter((entry) => !entry.directory);
   const folders = new Set([
     ...rest.filter((entry) => entry.directory).map((entry) => entry.path),
@@ -89,4 +98,5 @@ export async function loadPgliteTemplate(dataDir: string, template: string): Pro
   const version = files.find((entry) => entry.path === PG_VERSION);
   if (!version) throw new Error('not an ioauth database template');
   await writeFile(join(dataDir, PG_VERSION), version.data, { mode: 0o600 });
+  await rm(join(dataDir, LOADING));
 }
