@@ -18,10 +18,13 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 
 export const APPS = ['apps/server', 'apps/auth-api', 'apps/gateway', 'apps/cli'];
 
-/** Builds each project whose bundle is missing or older than one of its sources; says which it built. */
-export async function buildStale(projects = APPS) {
+/**
+ * Builds each project, or with `onlyStale` each whose bundle is missing or older than one of its sources; says which
+ * it built.
+ */
+export async function buildStale(projects = APPS, { onlyStale = true } = {}) {
   for (const project of projects) {
-    if (!(await isStale(project))) continue;
+    if (onlyStale && !(await isStale(project))) continue;
     const started = performance.now();
     await buildApp(project);
     process.stdout.write(`built dist/${project}/main.js in ${Math.round(performance.now() - started)} ms\n`);
@@ -84,13 +87,5 @@ export async function buildApp(project) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const projects = args.filter((arg) => !arg.startsWith('--'));
-  if (args.includes('--if-stale')) await buildStale(projects.length > 0 ? projects : APPS);
-  else
-    for (const project of projects.length > 0 ? projects : APPS) {
-      const started = performance.now();
-      await buildApp(project);
-      process.stdout.write(
-        `built dist/${project}/main.js in ${Math.round(performance.now() - started)} ms\n`,
-      );
-    }
+  await buildStale(projects.length > 0 ? projects : APPS, { onlyStale: args.includes('--if-stale') });
 }
