@@ -44,11 +44,12 @@ export {
 } from './authorization/require-grants.decorator.js';
 export {
   InProcessRevocationBus,
+  type GrantsChange,
   type Revocation,
   type RevocationBus,
   type RevocationReason,
 } from './revocation/revocation.js';
-export { RevocationList } from './revocation/revocation-list.js';
+export { RevocationList, type Grants } from './revocation/revocation-list.js';
 export type { RevocationLog, RevocationPage } from './revocation/revocation-log.js';
 export { RevocationService } from './revocation/revocation.service.js';
 export {

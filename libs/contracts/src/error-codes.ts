@@ -16,18 +16,24 @@ export const ErrorCode = {
   ServiceUnavailable: 'service_unavailable',
   Unavailable: 'unavailable',
   InvalidPayload: 'invalid_payload',
+  WeakPassword: 'weak_password',
+  NotFound: 'not_found',
+  Conflict: 'conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** HTTP status of each code an HTTP error body may carry. */
 export const HTTP_ERROR_STATUS = {
   invalid_request: 400,
+  weak_password: 400,
   invalid_credentials: 401,
   invalid_token: 401,
   token_expired: 401,
   token_revoked: 401,
   refresh_token_reused: 401,
   forbidden: 403,
+  not_found: 404,
+  conflict: 409,
   rate_limited: 429,
   service_unavailable: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;

@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './claims.js';
 export * from './error-codes.js';
 export * from './events.js';

@@ -3,16 +3,24 @@ import type { Revocation, RevocationBus } from '@ioauth/auth-core';
 import { channelName, RedisChannel } from './redis-channel.js';
 import type { RedisClient } from './redis-connection.js';
 
+const isTextList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
 function readRevocation(value: unknown): Revocation | undefined {
   const candidate = value as Partial<Record<string, unknown>> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate['sub'] !== 'string' ||
+    typeof candidate['reason'] !== 'string' ||
+    typeof candidate['at'] !== 'number'
+  )
+    return undefined;
   const valid =
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate['sub'] === 'string' &&
-    typeof candidate['reason'] === 'string' &&
-    typeof candidate['at'] === 'number' &&
-    (candidate['kind'] === 'user' ||
-      (candidate['kind'] === 'session' && typeof candidate['sid'] === 'string'));
+    (candidate['kind'] === 'session' && typeof candidate['sid'] === 'string') ||
+    (candidate['kind'] === 'user' &&
+      (candidate['exceptSid'] === undefined || typeof candidate['exceptSid'] === 'string')) ||
+    (candidate['kind'] === 'grants' && isTextList(candidate['scopes']) && isTextList(candidate['roles']));
   return valid ? (candidate as Revocation) : undefined;
 }
 

@@ -97,12 +97,31 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
         );
         await first.publish(`ioauth:${namespace}:revocations`, '{"kind":"session"');
         await first.publish(`ioauth:${namespace}:revocations`, JSON.stringify({ kind: 'user', sub: 42 }));
+        for (const malformed of [
+          { kind: 'user', sub: 'bob', reason: 'admin', at: 1, exceptSid: 7 },
+          { kind: 'grants', sub: 'bob', reason: 'grants_changed', at: 1, scopes: 'chat:read', roles: [] },
+          { kind: 'grants', sub: 'bob', reason: 'grants_changed', at: 1, scopes: [], roles: [1] },
+        ])
+          await first.publish(`ioauth:${namespace}:revocations`, JSON.stringify(malformed));
+        const grants = {
+          kind: 'grants',
+          sub: 'bob',
+          reason: 'grants_changed',
+          at: 1,
+          scopes: ['a'],
+          roles: [],
+        };
+        await first.publish(`ioauth:${namespace}:revocations`, JSON.stringify(grants));
         await first.publish(
           `ioauth:${namespace}:revocations`,
           JSON.stringify({ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }),
         );
         await valid;
-        expect(received).toEqual([{ kind: 'user', sub: 'bob', reason: 'admin', at: 1 }]);
+        await new Promise<void>((resolve) => {
+          if (received.length >= 2) resolve();
+          else bus.subscribe(() => received.length >= 2 && resolve());
+        });
+        expect(received).toEqual([grants, { kind: 'user', sub: 'bob', reason: 'admin', at: 1 }]);
       } finally {
         await close();
       }

@@ -20,6 +20,14 @@ import type { SessionsSettings } from './sessions.options.schema.js';
 import { hashRefreshToken, isRefreshTokenShaped, newRefreshToken } from './tokens/refresh-token.js';
 import type { SessionUser, UserDirectory } from './users/user-directory.js';
 
+/** Where a login came from, as the user's session list shows it. */
+export interface LoginDevice {
+  /** The `User-Agent` header, cut to 256 characters when stored. */
+  userAgent?: string;
+  /** The client address, as the rate limits see it (`request.ip`). */
+  ip?: string;
+}
+
 /**
  * Sessions: opening one at login, refresh-token rotation, and revocation. Whatever the login method and whoever
  * the caller (HTTP routes, the CLI, a team's code), this is the one path; what happens is told as `AuthEvents`
@@ -40,10 +48,10 @@ export class SessionService {
 
   /**
    * Opens a session for a user who has just proven who they are (as `CredentialsVerifier.verify` returned them),
-   * and issues its first tokens.
+   * and issues its first tokens. `device` is what the session list shows the user of it.
    * @throws TypeError when the `claims` hook returns a registered claim; no session is opened then.
    */
-  async login(user: SessionUser): Promise<TokenResponse> {
+  async login(user: SessionUser, device: LoginDevice = {}): Promise<TokenResponse> {
     const now = this.clock.now();
     const sid = randomUUID();
     const refresh = newRefreshToken();
@@ -56,6 +64,7 @@ export class SessionService {
       now: new Date(now),
       expiresAt: new Date(now + this.settings.refreshTokenTtl * 1000),
       absoluteExpiresAt: new Date(now + this.settings.sessionMaxAge * 1000),
+      ...device,
     });
     this.events.emit({ type: 'login.succeeded', sub: user.sub, sid });
     return response;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 
 import { IOAUTH_USERS, PasswordHasher, type UserRepository } from '@ioauth/store';
 
+import { AccountService } from './account/account.service.js';
 import { CredentialsVerifier } from './credentials/credentials.verifier.js';
 import { UsernameRateLimit } from './credentials/username-rate-limit.js';
 import { SessionService } from './session.service.js';
@@ -14,10 +15,12 @@ import {
 import type { SessionsOptions } from './sessions.options.js';
 import { parseSessionsOptions, type SessionsSettings } from './sessions.options.schema.js';
 import { StoreUserDirectory } from './users/store-user.directory.js';
+import { UserAdminService } from './users/user-admin.service.js';
 
 /**
  * Logins, refresh rotation and revocation, without HTTP: `CredentialsVerifier` (for every Passport strategy's
- * `validate()`) and `SessionService`. Needs `AuthCoreModule` and `StoreModule` (sessions are stored there). Users
+ * `validate()`), `SessionService`, `AccountService` (a user's own sessions and password) and `UserAdminService`
+ * (ioauth's users table, for the admin API and the CLI). Needs `AuthCoreModule` and `StoreModule` (sessions are stored there). Users
  * come from the `users` option (a `UserDirectory`; with `forRootAsync` it may be a provider of the app's own) or
  * else from ioauth's users table. Global by default.
  */
@@ -37,8 +40,10 @@ import { StoreUserDirectory } from './users/store-user.directory.js';
     UsernameRateLimit,
     CredentialsVerifier,
     SessionService,
+    UserAdminService,
+    AccountService,
   ],
-  exports: [SessionService, CredentialsVerifier, IOAUTH_USER_DIRECTORY],
+  exports: [SessionService, CredentialsVerifier, IOAUTH_USER_DIRECTORY, UserAdminService, AccountService],
 })
 export class SessionsModule extends SessionsConfigurableModule {
   /**

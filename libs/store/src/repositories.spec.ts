@@ -106,6 +106,34 @@ describe.each(databases.map((database) => [database.name, database] as const))(
         expect(await users.remove('bob')).toBe(false);
       });
 
+      it('updates grants, the disabled flag and the password hash in one step, and returns the user before and after', async () => {
+        const changed = await users.update('alice', { scopes: ['chat:read'], roles: ['admin'] }, at(7));
+        expect(changed?.before).toMatchObject({
+          scopes: ['chat:read', 'chat:write'],
+          roles: [],
+          updatedAt: T0,
+        });
+        expect(changed?.after).toMatchObject({ scopes: ['chat:read'], roles: ['admin'], updatedAt: at(7) });
+        const password = await users.update('alice', { passwordHash: 'h2', disabled: true }, at(8));
+        expect(password?.after).toMatchObject({ passwordHash: 'h2', disabled: true, scopes: ['chat:read'] });
+        expect(password?.before).toMatchObject({
+          passwordHash: expect.stringMatching(/^\$argon2id/),
+          disabled: false,
+        });
+        expect(await users.update('nobody', { disabled: true }, at(9))).toBeUndefined();
+      });
+
+      it('serialises concurrent updates of one user: each sees the previous one as its before', async () => {
+        const results = await Promise.all([
+          users.update('alice', { scopes: ['a'] }, at(1)),
+          users.update('alice', { scopes: ['b'] }, at(2)),
+        ]);
+        const befores = results.map((result) => result?.before.scopes.join());
+        const afters = results.map((result) => result?.after.scopes.join());
+        expect(befores).toContain('chat:read,chat:write');
+        expect(befores.filter((before) => afters.includes(before as string))).toHaveLength(1);
+      });
+
       it("keeps a removed user's sessions, which revocation ends and the purge deletes", async () => {
         await open('s-remove');
         await users.remove('alice');
@@ -185,6 +213,60 @@ describe.each(databases.map((database) => [database.name, database] as const))(
         expect(await log.record(kick, at(HOUR))).toBe(2);
         expect(await rotate('s6-r1', 's6-r2', 30)).toMatchObject({ status: 'revoked' });
         expect(await rotate('s7-r1', 's7-r2', 30)).toMatchObject({ status: 'revoked' });
+      });
+
+      it('records a login device and address, lists the live sessions by last use, and bumps last use at refresh', async () => {
+        await sessions.createSession({
+          sid: 'd1',
+          sub: 'alice',
+          refreshTokenHash: 'd1-r1',
+          now: T0,
+          expiresAt: at(HOUR),
+          absoluteExpiresAt: at(2 * HOUR),
+          userAgent: `Firefox ${'x'.repeat(1000)}`,
+          ip: '203.0.113.7',
+        });
+        await open('d2');
+        await open('d3');
+        await log.record(
+          { kind: 'session', sid: 'd3', sub: 'alice', reason: 'logout', at: T0.getTime() },
+          at(HOUR),
+        );
+        await rotate('d1-r1', 'd1-r2', 30);
+        const live = await sessions.listLiveSessions('alice', at(60));
+        expect(live.map((session) => session.sid)).toEqual(['d1', 'd2']);
+        expect(live[0]).toMatchObject({ ip: '203.0.113.7', lastUsedAt: at(30), createdAt: T0 });
+        expect(live[0]?.userAgent).toHaveLength(256);
+        expect(live[1]).not.toHaveProperty('userAgent');
+        expect(await sessions.listLiveSessions('alice', at(HOUR + 31))).toEqual([]);
+        expect(await sessions.listLiveSessions('bob', at(60))).toEqual([]);
+      });
+
+      it('records a user revocation that spares one session, and a grants record that ends none', async () => {
+        await open('p1');
+        await open('p2');
+        const keep = new Date(Date.now() + HOUR * 1000);
+        const spare = {
+          kind: 'user',
+          sub: 'alice',
+          reason: 'password_changed',
+          at: T0.getTime(),
+          exceptSid: 'p1',
+        } as const;
+        expect(await log.record(spare, keep)).toBe(1);
+        const grants = {
+          kind: 'grants',
+          sub: 'alice',
+          reason: 'grants_changed',
+          at: T0.getTime(),
+          scopes: ['chat:read'],
+          roles: [],
+        } as const;
+        expect(await log.record(grants, keep)).toBe(0);
+        expect((await sessions.listLiveSessions('alice', at(60))).map((session) => session.sid)).toEqual([
+          'p1',
+        ]);
+        expect((await log.readSince(undefined)).revocations).toEqual([spare, grants]);
       });
 
       it('keeps revocations after the user and their sessions are gone', async () => {

@@ -22,6 +22,8 @@ export type AuthEvent =
   | { type: 'session.revoked'; sub: string; sid: string; reason: RevocationReason }
   /** Every session of a user ended, and every token issued to them so far is refused; `sessions` ended live. */
   | { type: 'user.revoked'; sub: string; reason: RevocationReason; sessions: number }
+  /** A user lost a scope or role: their earlier tokens keep only the grants left, and live sockets must refresh. */
+  | { type: 'grants.changed'; sub: string }
   /** A socket passed the handshake of `namespace` (`sub` unset for an anonymous one). */
   | { type: 'socket.authenticated'; socketId: string; namespace: string; sub?: string; sid?: string }
   /** A handshake was refused with `connect_error` `code`. */

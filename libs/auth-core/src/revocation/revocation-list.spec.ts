@@ -58,6 +58,83 @@ describe('RevocationList', () => {
     expect(list.isRevoked({ sub: 'bob', iat: NOW - 1000 })).toBe(false);
   });
 
+  it("refuses every session of a user but the one a partial revocation spares, and the spared one's tokens pass", async () => {
+    const { bus, list } = setup();
+    await bus.publish({
+      kind: 'user',
+      sub: 'bob',
+      reason: 'password_changed',
+      at: NOW * 1000,
+      exceptSid: 'keep',
+    });
+    expect(list.isRevoked({ sid: 'keep', sub: 'bob', iat: NOW })).toBe(false);
+    expect(list.isRevoked({ sid: 'other', sub: 'bob', iat: NOW })).toBe(true);
+    await bus.publish({ kind: 'user', sub: 'bob', reason: 'admin_kick', at: NOW * 1000 });
+    expect(list.isRevoked({ sid: 'keep', sub: 'bob', iat: NOW })).toBe(true);
+  });
+
+  it('keeps a full revocation when a later partial one spares a session', async () => {
+    const { bus, list } = setup();
+    await bus.publish({ kind: 'user', sub: 'bob', reason: 'admin_kick', at: NOW * 1000 });
+    await bus.publish({
+      kind: 'user',
+      sub: 'bob',
+      reason: 'session_ended',
+      at: NOW * 1000 + 500,
+      exceptSid: 'keep',
+    });
+    expect(list.isRevoked({ sid: 'keep', sub: 'bob', iat: NOW - 1 })).toBe(true);
+  });
+
+  it('narrows the grants of tokens issued before a cut to those still held, and leaves later tokens alone', async () => {
+    const { bus, clock, list } = setup();
+    const token = { sub: 'alice', iat: NOW, scope: 'chat:read chat:write', roles: ['admin', 'reader'] };
+    expect(list.narrowedGrants(token)).toBeUndefined();
+    await bus.publish({
+      kind: 'grants',
+      sub: 'alice',
+      reason: 'grants_changed',
+      at: NOW * 1000,
+      scopes: ['chat:read', 'chat:admin'],
+      roles: ['reader'],
+    });
+    expect(list.narrowedGrants(token)).toEqual({ scope: 'chat:read', roles: ['reader'] });
+    expect(list.isRevoked(token)).toBe(false);
+    expect(list.narrowedGrants({ ...token, scope: 'chat:read', roles: ['reader'] })).toBeUndefined();
+    clock.advance(1);
+    expect(list.narrowedGrants({ ...token, iat: NOW + 1 })).toBeUndefined();
+    clock.advance(904);
+    expect(list.narrowedGrants(token)).toBeUndefined();
+  });
+
+  it('applies two grant cuts heard in either order, so that both bite', async () => {
+    const { list } = setup();
+    const token = { sub: 'alice', iat: NOW, scope: 'a b c', roles: [] };
+    const cut = (at: number, scopes: string[]) =>
+      ({ kind: 'grants', sub: 'alice', reason: 'grants_changed', at, scopes, roles: [] }) as const;
+    list.add(cut(NOW * 1000 + 2, ['a', 'c']));
+    list.add(cut(NOW * 1000 + 1, ['a', 'b']));
+    expect(list.narrowedGrants(token)).toEqual({ scope: 'a', roles: [] });
+  });
+
+  it('tells its listeners of a grants change once, and of a later one again', async () => {
+    const { bus, list } = setup();
+    const heard: number[] = [];
+    list.subscribe((revocation) => heard.push(revocation.at));
+    const change = {
+      kind: 'grants',
+      sub: 'alice',
+      reason: 'grants_changed',
+      at: NOW * 1000,
+      scopes: [],
+      roles: [],
+    } as const;
+    await bus.publish(change);
+    list.add(change);
+    list.add({ ...change, at: NOW * 1000 + 1 });
+    expect(heard).toEqual([NOW * 1000, NOW * 1000 + 1]);
+  });
+
   it('stops listening when closed', async () => {
     const { bus, list } = setup();
     list.close();

@@ -1,15 +1,39 @@
 import type { Clock } from '../clock.js';
 import type { Revocation, RevocationBus } from './revocation.js';
 
+/** The grants a token may still use: its own, less whatever its user lost after it was issued. */
+export interface Grants {
+  /** Space-separated, as in the token. */
+  scope: string;
+  roles: string[];
+}
+
+interface Cut {
+  at: number;
+  until: number;
+}
+
+// What is known of one user: a revocation of every token (`all`), of every token but one session's (`others`, the
+// latest only: each one revokes the sessions the earlier ones spared), and the grants left after every cut kept.
+interface UserEntry {
+  all?: Cut;
+  others?: Cut & { exceptSid: string };
+  grants?: Cut & { scopes: ReadonlySet<string>; roles: ReadonlySet<string> };
+}
+
+// Whole seconds: a token issued in the same second as a revocation is covered by it too.
+const issuedBy = (iat: number | undefined, cut: Cut | undefined): boolean =>
+  cut !== undefined && (iat === undefined || iat * 1000 <= cut.at);
+
 /**
- * What this process must refuse: revoked sessions, and users revoked as of a moment. Fed by the revocation bus and
- * by the catch-up from the store, checked on every request and socket event without I/O. An entry is kept only
- * while a token it refuses could still be valid: one access-token lifetime plus the clock tolerance after the
- * revocation.
+ * What this process must refuse: revoked sessions, users revoked as of a moment, and grants users lost. Fed by the
+ * revocation bus and by the catch-up from the store, checked on every request and socket event without I/O. An
+ * entry is kept only while a token it concerns could still be valid: one access-token lifetime plus the clock
+ * tolerance after the revocation.
  */
 export class RevocationList {
   private readonly sessions = new Map<string, number>();
-  private readonly users = new Map<string, { at: number; until: number }>();
+  private readonly users = new Map<string, UserEntry>();
   private readonly listeners = new Set<(revocation: Revocation) => void>();
   private readonly unsubscribe: () => void;
   private nextSweep = 0;
@@ -32,10 +56,8 @@ export class RevocationList {
     if (revocation.kind === 'session') {
       if (this.sessions.has(revocation.sid)) return;
       this.sessions.set(revocation.sid, until);
-    } else {
-      const previous = this.users.get(revocation.sub);
-      if (previous && previous.at >= revocation.at) return;
-      this.users.set(revocation.sub, { at: revocation.at, until });
+    } else if (!this.addToUser(revocation, { at: revocation.at, until })) {
+      return;
     }
     for (const listener of this.listeners) listener(revocation);
   }
@@ -47,15 +69,36 @@ export class RevocationList {
   }
 
   /**
-   * Whether a token is revoked: its session is, or its user was revoked at or after it was issued.
+   * Whether a token is revoked: its session is, or its user was revoked at or after it was issued (sparing the
+   * session a partial revocation kept).
    * @param claims `iat` in seconds, as in the token.
    */
   isRevoked(claims: { sid?: string; sub: string; iat?: number }): boolean {
     this.sweep();
     if (claims.sid !== undefined && this.sessions.has(claims.sid)) return true;
     const user = this.users.get(claims.sub);
-    // Whole seconds: a token issued in the same second as the revocation is refused too.
-    return user !== undefined && (claims.iat === undefined || claims.iat * 1000 <= user.at);
+    if (user === undefined) return false;
+    if (issuedBy(claims.iat, user.all)) return true;
+    return issuedBy(claims.iat, user.others) && claims.sid !== user.others?.exceptSid;
+  }
+
+  /**
+   * The grants a token may use when its user lost some after it was issued, or `undefined` when it keeps its own.
+   * Gained grants are not added: they come with the next token.
+   */
+  narrowedGrants(claims: {
+    sub: string;
+    iat?: number;
+    scope: string;
+    roles: readonly string[];
+  }): Grants | undefined {
+    const cut = this.users.get(claims.sub)?.grants;
+    if (cut === undefined || !issuedBy(claims.iat, cut) || cut.until <= this.clock.now()) return undefined;
+    const scopes = claims.scope.split(' ').filter((scope) => scope !== '');
+    const keptScopes = scopes.filter((scope) => cut.scopes.has(scope));
+    const keptRoles = claims.roles.filter((role) => cut.roles.has(role));
+    if (keptScopes.length === scopes.length && keptRoles.length === claims.roles.length) return undefined;
+    return { scope: keptScopes.join(' '), roles: keptRoles };
   }
 
   /** Stops listening to the bus. */
@@ -64,12 +107,51 @@ export class RevocationList {
     this.listeners.clear();
   }
 
+  // Whether the revocation refuses more than the entry did.
+  private addToUser(revocation: Exclude<Revocation, { kind: 'session' }>, cut: Cut): boolean {
+    const entry = this.users.get(revocation.sub) ?? {};
+    if (revocation.kind === 'grants') {
+      // Intersected with the grants of a record still kept, whatever order they come in: two admins cutting
+      // different grants at once must both bite, though their records may arrive in either order. A grant given back
+      // in between stays cut for the older tokens alone, which is safe; their next refresh brings it.
+      const previous = entry.grants;
+      const scopes = new Set(revocation.scopes.filter((scope) => !previous || previous.scopes.has(scope)));
+      const roles = new Set(revocation.roles.filter((role) => !previous || previous.roles.has(role)));
+      if (
+        previous &&
+        previous.at >= cut.at &&
+        scopes.size === previous.scopes.size &&
+        roles.size === previous.roles.size
+      )
+        return false;
+      entry.grants = {
+        at: Math.max(cut.at, previous?.at ?? 0),
+        until: Math.max(cut.until, previous?.until ?? 0),
+        scopes,
+        roles,
+      };
+    } else if (revocation.exceptSid === undefined) {
+      if (entry.all && entry.all.at >= cut.at) return false;
+      entry.all = cut;
+    } else {
+      if (entry.others && entry.others.at >= cut.at) return false;
+      entry.others = { ...cut, exceptSid: revocation.exceptSid };
+    }
+    this.users.set(revocation.sub, entry);
+    return true;
+  }
+
   // Amortised expiry: at most one pass per second, so the per-check cost stays a map lookup.
   private sweep(): void {
     const now = this.clock.now();
     if (now < this.nextSweep) return;
     this.nextSweep = now + 1000;
     for (const [sid, until] of this.sessions) if (until <= now) this.sessions.delete(sid);
-    for (const [sub, entry] of this.users) if (entry.until <= now) this.users.delete(sub);
+    for (const [sub, entry] of this.users) {
+      if (entry.all && entry.all.until <= now) delete entry.all;
+      if (entry.others && entry.others.until <= now) delete entry.others;
+      if (entry.grants && entry.grants.until <= now) delete entry.grants;
+      if (!entry.all && !entry.others && !entry.grants) this.users.delete(sub);
+    }
   }
 }

@@ -43,13 +43,43 @@ export class RevocationService {
 
   /**
    * Ends every session of a user and refuses every token issued to them up to now; tokens of a later login are
-   * accepted. For a kick, a disabled or a removed user.
+   * accepted. For a kick, a disabled or a removed user, a password change.
+   * @param options.exceptSid a session to spare (the one that changed the password, or ended the others).
    * @returns the number of live sessions it ended.
    */
-  async revokeUser(sub: string, reason: RevocationReason): Promise<number> {
-    const sessions = await this.revoke({ kind: 'user', sub, reason, at: this.clock.now() });
+  async revokeUser(
+    sub: string,
+    reason: RevocationReason,
+    options: { exceptSid?: string } = {},
+  ): Promise<number> {
+    const { exceptSid } = options;
+    const at = this.clock.now();
+    const sessions = await this.revoke({
+      kind: 'user',
+      sub,
+      reason,
+      at,
+      ...(exceptSid ? { exceptSid } : {}),
+    });
     this.events.emit({ type: 'user.revoked', sub, reason, sessions });
     return sessions;
+  }
+
+  /**
+   * Records that a user's grants are now `scopes` and `roles`, when they lost one: every token issued until now
+   * keeps only the grants still held (HTTP routes and socket events judge it on those), and live sockets are asked
+   * to refresh (contract v2). Gained grants need nothing: the next token carries them.
+   */
+  async changeGrants(sub: string, scopes: readonly string[], roles: readonly string[]): Promise<void> {
+    await this.revoke({
+      kind: 'grants',
+      sub,
+      reason: 'grants_changed',
+      at: this.clock.now(),
+      scopes: [...scopes],
+      roles: [...roles],
+    });
+    this.events.emit({ type: 'grants.changed', sub });
   }
 
   private async revoke(revocation: Revocation): Promise<number> {

@@ -4,18 +4,39 @@
  * - `refresh_token_reused`: a spent refresh token came back (RFC 9700 section 4.14.2);
  * - `user_gone`: the user was removed or disabled since the session began, seen at a refresh;
  * - `admin_kick`: an operator or the app ended the user's sessions;
- * - `user_removed`, `user_disabled`: the user was removed or disabled.
+ * - `user_removed`, `user_disabled`: the user was removed or disabled;
+ * - `session_ended`: the user ended this session from another one (`DELETE /auth/sessions...`);
+ * - `password_changed`: the user's password was changed (every session but the changing one, if any, ends);
+ * - `grants_changed`: the user lost a scope or role; tokens issued before keep only the grants left (no session
+ *   ends).
  */
 export type RevocationReason =
-  'logout' | 'refresh_token_reused' | 'user_gone' | 'admin_kick' | 'user_removed' | 'user_disabled';
+  | 'logout'
+  | 'refresh_token_reused'
+  | 'user_gone'
+  | 'admin_kick'
+  | 'user_removed'
+  | 'user_disabled'
+  | 'session_ended'
+  | 'password_changed'
+  | 'grants_changed';
 
 /**
- * A revocation as published on the bus: one session, or every token a user held at that moment. `reason` is a
- * `RevocationReason` when this version wrote it; read from the bus or the store it may be any text.
+ * A revocation as published on the bus and recorded in the store. `at` is in ms since the epoch; `reason` is a
+ * `RevocationReason` when this version wrote it, and may be any text read from the bus or the store.
+ * - `session`: one session and every token of it;
+ * - `user`: every token the user held at `at`, and every session then live, except session `exceptSid` when set
+ *   (a password change or "end my other sessions" keeps the session that asked);
+ * - `grants`: the user's grants became `scopes` and `roles` at `at`; a token issued until then keeps only those
+ *   of its grants still held (contract v2, "Grants that change mid-connection"). No session ends.
  */
 export type Revocation =
   | { kind: 'session'; sid: string; sub: string; reason: string; at: number }
-  | { kind: 'user'; sub: string; reason: string; at: number };
+  | { kind: 'user'; sub: string; reason: string; at: number; exceptSid?: string }
+  | { kind: 'grants'; sub: string; reason: string; at: number; scopes: string[]; roles: string[] };
+
+/** A grants record: what a user may still do as of `at`. */
+export type GrantsChange = Extract<Revocation, { kind: 'grants' }>;
 
 /**
  * Carries revocations to every process that verifies tokens: in-process by default, Redis pub/sub when several

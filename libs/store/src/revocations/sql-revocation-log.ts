@@ -3,8 +3,11 @@ import type { Revocation, RevocationLog, RevocationPage } from '@ioauth/auth-cor
 import type { SqlClient } from '../sql/sql-client.js';
 
 interface RevocationRow {
-  kind: 'session' | 'user';
+  kind: 'session' | 'user' | 'grants';
   sid: string | null;
+  except_sid: string | null;
+  scopes: string[] | null;
+  roles: string[] | null;
   sub: string;
   reason: string;
   revoked_at: Date;
@@ -17,16 +20,13 @@ interface RevocationRow {
  */
 const READ_OVERLAP = '10 seconds';
 
-const toRevocation = (row: RevocationRow): Revocation =>
-  row.kind === 'session'
-    ? {
-        kind: 'session',
-        sid: row.sid as string,
-        sub: row.sub,
-        reason: row.reason,
-        at: row.revoked_at.getTime(),
-      }
-    : { kind: 'user', sub: row.sub, reason: row.reason, at: row.revoked_at.getTime() };
+function toRevocation(row: RevocationRow): Revocation {
+  const common = { sub: row.sub, reason: row.reason, at: row.revoked_at.getTime() };
+  if (row.kind === 'session') return { kind: 'session', sid: row.sid as string, ...common };
+  if (row.kind === 'grants')
+    return { kind: 'grants', ...common, scopes: row.scopes ?? [], roles: row.roles ?? [] };
+  return { kind: 'user', ...common, ...(row.except_sid === null ? {} : { exceptSid: row.except_sid }) };
+}
 
 /**
  * The `RevocationLog` over SQL, for PGlite and PostgreSQL alike: table `ioauth_revocations`, which references
@@ -36,16 +36,22 @@ export class SqlRevocationLog implements RevocationLog {
   constructor(private readonly sql: SqlClient) {}
 
   async record(revocation: Revocation, keepUntil: Date): Promise<number> {
-    // One statement: the revocation and the end of the sessions it covers commit together or not at all.
-    const covered = revocation.kind === 'session' ? 'sid = $5 and sub = $1' : 'sub = $1';
+    // One statement: the revocation and the end of the sessions it covers commit together or not at all. A grants
+    // record ends no session.
+    const covered =
+      revocation.kind === 'session'
+        ? 'sid = $5 and sub = $1'
+        : revocation.kind === 'user'
+          ? 'sub = $1 and ($7::text is null or sid <> $7::text)'
+          : 'false';
     const [row] = await this.sql.query<{ ended: number }>(
       `with ended as (
          update ioauth_sessions set revoked_at = $3, revoked_reason = $2
           where ${covered} and revoked_at is null
          returning sid
        ), recorded as (
-         insert into ioauth_revocations (kind, sid, sub, reason, revoked_at, keep_until)
-         values ($6, $5::text, $1, $2, $3, $4)
+         insert into ioauth_revocations (kind, sid, sub, reason, revoked_at, keep_until, except_sid, scopes, roles)
+         values ($6, $5::text, $1, $2, $3, $4, $7::text, $8::text[], $9::text[])
        )
        select count(*)::int as ended from ended`,
       [
@@ -55,6 +61,9 @@ export class SqlRevocationLog implements RevocationLog {
         keepUntil,
         revocation.kind === 'session' ? revocation.sid : null,
         revocation.kind,
+        revocation.kind === 'user' ? (revocation.exceptSid ?? null) : null,
+        revocation.kind === 'grants' ? revocation.scopes : null,
+        revocation.kind === 'grants' ? revocation.roles : null,
       ],
     );
     return row?.ended ?? 0;
@@ -64,7 +73,7 @@ export class SqlRevocationLog implements RevocationLog {
     const [clock] = await this.sql.query<{ now: Date }>('select statement_timestamp() as now');
     const position = (clock as { now: Date }).now;
     const rows = await this.sql.query<RevocationRow>(
-      `select kind, sid, sub, reason, revoked_at from ioauth_revocations
+      `select kind, sid, except_sid, scopes, roles, sub, reason, revoked_at from ioauth_revocations
         where keep_until > $1
           and ($2::timestamptz is null or recorded_at > $2::timestamptz - interval '${READ_OVERLAP}')
         order by recorded_at`,

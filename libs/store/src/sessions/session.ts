@@ -3,6 +3,12 @@ export interface Session {
   sid: string;
   sub: string;
   createdAt: Date;
+  /** The last login or refresh of the session. */
+  lastUsedAt: Date;
+  /** The `User-Agent` of the login, cut to `MAX_USER_AGENT_LENGTH` characters. */
+  userAgent?: string;
+  /** The client address of the login, as the rate limits saw it. */
+  ip?: string;
   /** When its current refresh token expires. */
   expiresAt: Date;
   /** When the session ends whatever is refreshed: no refresh token outlives it (`IOAUTH_SESSION_MAX_AGE`). */
@@ -10,6 +16,9 @@ export interface Session {
   revokedAt?: Date;
   revokedReason?: string;
 }
+
+/** Longest `User-Agent` a session keeps, in characters: enough to name a browser and device. */
+export const MAX_USER_AGENT_LENGTH = 256;
 
 /** What presenting a refresh token led to. */
 export type RefreshOutcome =
@@ -35,6 +44,8 @@ export interface SessionRepository {
     now: Date;
     expiresAt: Date;
     absoluteExpiresAt: Date;
+    userAgent?: string;
+    ip?: string;
   }): Promise<Session>;
   /**
    * Spends a refresh token and stores the next one, atomically: of concurrent uses of one token at most one is
@@ -48,6 +59,8 @@ export interface SessionRepository {
     expiresAt: Date;
   }): Promise<RefreshOutcome>;
   findSession(sid: string): Promise<Session | undefined>;
+  /** The sessions of a user that can still be refreshed at `now`, the most recently used first. */
+  listLiveSessions(sub: string, now: Date): Promise<Session[]>;
   /**
    * The session a refresh token belongs to, whether that token is live, spent or expired: what RFC 7009 revocation
    * ends. Undefined for a hash never issued (or purged).

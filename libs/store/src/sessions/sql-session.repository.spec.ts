@@ -41,7 +41,14 @@ describe.each(databases.map((database) => [database.name, database] as const))(
       )[0]?.count;
 
     it('opens a session with its first refresh token', async () => {
-      const session = { sid: 's1', sub: 'alice', createdAt: T0, expiresAt: LATER, absoluteExpiresAt: LATER };
+      const session = {
+        sid: 's1',
+        sub: 'alice',
+        createdAt: T0,
+        lastUsedAt: T0,
+        expiresAt: LATER,
+        absoluteExpiresAt: LATER,
+      };
       expect(await open('s1', 'h1')).toEqual(session);
       expect(await sessions.findSession('s1')).toEqual(session);
       expect(await refreshTokenCount('h1')).toBe(1);

@@ -1,10 +1,18 @@
 import type { SqlClient } from '../sql/sql-client.js';
-import type { RefreshOutcome, Session, SessionRepository } from './session.js';
+import {
+  MAX_USER_AGENT_LENGTH,
+  type RefreshOutcome,
+  type Session,
+  type SessionRepository,
+} from './session.js';
 
 interface SessionRow {
   sid: string;
   sub: string;
   created_at: Date;
+  last_used_at: Date;
+  user_agent: string | null;
+  ip: string | null;
   expires_at: Date;
   absolute_expires_at: Date;
   revoked_at: Date | null;
@@ -15,6 +23,9 @@ const toSession = (row: SessionRow): Session => ({
   sid: row.sid,
   sub: row.sub,
   createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+  ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+  ...(row.ip === null ? {} : { ip: row.ip }),
   expiresAt: row.expires_at,
   absoluteExpiresAt: row.absolute_expires_at,
   ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
@@ -32,24 +43,40 @@ export class SqlSessionRepository implements SessionRepository {
     now: Date;
     expiresAt: Date;
     absoluteExpiresAt: Date;
+    userAgent?: string;
+    ip?: string;
   }): Promise<Session> {
     const expiresAt = new Date(Math.min(input.expiresAt.getTime(), input.absoluteExpiresAt.getTime()));
+    const userAgent = input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) || undefined;
+    const ip = input.ip?.slice(0, 64) || undefined;
     // One statement rather than a transaction of two inserts: as atomic (a statement is its own transaction, and
     // the refresh token's foreign key is checked at its end), but one round trip to PostgreSQL instead of four and
     // three fewer statements through the embedded database, which runs on the login path (bench/login.bench.ts).
     await this.sql.query(
       `with session as (
-         insert into ioauth_sessions (sid, sub, created_at, expires_at, absolute_expires_at)
-         values ($1, $2, $3, $4, $6) returning sid
+         insert into ioauth_sessions (sid, sub, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip)
+         values ($1, $2, $3, $3, $4, $6, $7, $8) returning sid
        )
        insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at)
        select $5, sid, $3, $4 from session`,
-      [input.sid, input.sub, input.now, expiresAt, input.refreshTokenHash, input.absoluteExpiresAt],
+      [
+        input.sid,
+        input.sub,
+        input.now,
+        expiresAt,
+        input.refreshTokenHash,
+        input.absoluteExpiresAt,
+        userAgent ?? null,
+        ip ?? null,
+      ],
     );
     return {
       sid: input.sid,
       sub: input.sub,
       createdAt: input.now,
+      lastUsedAt: input.now,
+      ...(userAgent === undefined ? {} : { userAgent }),
+      ...(ip === undefined ? {} : { ip }),
       expiresAt,
       absoluteExpiresAt: input.absoluteExpiresAt,
     };
@@ -78,8 +105,8 @@ export class SqlSessionRepository implements SessionRepository {
           [input.nextRefreshTokenHash, spent.sid, input.now, spent.expires_at],
         );
         const [row] = await tx.query<SessionRow>(
-          'update ioauth_sessions set expires_at = $2 where sid = $1 returning *',
-          [spent.sid, spent.expires_at],
+          'update ioauth_sessions set expires_at = $2, last_used_at = $3 where sid = $1 returning *',
+          [spent.sid, spent.expires_at, input.now],
         );
         return { status: 'rotated', session: toSession(row as SessionRow) };
       }
@@ -106,6 +133,16 @@ export class SqlSessionRepository implements SessionRepository {
   async findSession(sid: string): Promise<Session | undefined> {
     const [row] = await this.sql.query<SessionRow>('select * from ioauth_sessions where sid = $1', [sid]);
     return row && toSession(row);
+  }
+
+  async listLiveSessions(sub: string, now: Date): Promise<Session[]> {
+    const rows = await this.sql.query<SessionRow>(
+      `select * from ioauth_sessions
+        where sub = $1 and revoked_at is null and expires_at > $2 and absolute_expires_at > $2
+        order by last_used_at desc, sid`,
+      [sub, now],
+    );
+    return rows.map(toSession);
   }
 
   async findByRefreshTokenHash(refreshTokenHash: string): Promise<Session | undefined> {

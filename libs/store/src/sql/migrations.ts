@@ -73,6 +73,27 @@ export const MIGRATIONS: readonly string[] = [
        select conname from pg_constraint
         where contype = 'f' and conrelid = 'ioauth_sessions'::regclass and confrelid = 'ioauth_users'::regclass
      loop execute format('alter table ioauth_sessions drop constraint %I', constraint_name); end loop; end $$;`,
+  // Sessions a person can see and end (issue 14): the device and address of the login, and its last use. The
+  // revocation log learns partial user revocations (every session but the one that asked) and grant cuts; its
+  // checks are found in the catalog, then added back under names of ours.
+  `alter table ioauth_sessions add column user_agent text;
+   alter table ioauth_sessions add column ip text;
+   alter table ioauth_sessions add column last_used_at timestamptz;
+   update ioauth_sessions set last_used_at = created_at;
+   alter table ioauth_sessions alter column last_used_at set not null;
+   alter table ioauth_revocations add column except_sid text;
+   alter table ioauth_revocations add column scopes text[];
+   alter table ioauth_revocations add column roles text[];
+   do $$ declare constraint_name name; begin
+     for constraint_name in
+       select conname from pg_constraint where contype = 'c' and conrelid = 'ioauth_revocations'::regclass
+     loop execute format('alter table ioauth_revocations drop constraint %I', constraint_name); end loop; end $$;
+   alter table ioauth_revocations add constraint ioauth_revocations_kind
+     check (kind in ('session', 'user', 'grants'));
+   alter table ioauth_revocations add constraint ioauth_revocations_session_sid
+     check (kind <> 'session' or sid is not null);
+   alter table ioauth_revocations add constraint ioauth_revocations_grants
+     check (kind <> 'grants' or (scopes is not null and roles is not null));`,
 ];
 
 // Any constant works, as long as every ioauth process uses the same one.

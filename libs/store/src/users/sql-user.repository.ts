@@ -1,5 +1,11 @@
 import type { SqlClient } from '../sql/sql-client.js';
-import { DuplicateUserError, type NewUser, type User, type UserRepository } from './user.js';
+import {
+  DuplicateUserError,
+  type NewUser,
+  type User,
+  type UserChanges,
+  type UserRepository,
+} from './user.js';
 
 interface UserRow {
   username: string;
@@ -54,10 +60,56 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async setDisabled(username: string, disabled: boolean, now: Date): Promise<boolean> {
-    const rows = await this.sql.query(
-      'update ioauth_users set disabled = $2, updated_at = $3 where username = $1 returning username',
-      [username, disabled, now],
+    return (await this.update(username, { disabled }, now)) !== undefined;
+  }
+
+  async update(
+    username: string,
+    changes: UserChanges,
+    now: Date,
+  ): Promise<{ before: User; after: User } | undefined> {
+    // The row lock of `for update` makes a concurrent update wait, then read this one's result as its `before`.
+    const [row] = await this.sql.query<
+      UserRow & {
+        before_scopes: string[];
+        before_roles: string[];
+        before_disabled: boolean;
+        before_password_hash: string;
+        before_updated_at: Date;
+      }
+    >(
+      `with before as (select * from ioauth_users where username = $1 for update)
+       update ioauth_users u set
+         scopes = coalesce($2::text[], u.scopes),
+         roles = coalesce($3::text[], u.roles),
+         disabled = coalesce($4::boolean, u.disabled),
+         password_hash = coalesce($5::text, u.password_hash),
+         updated_at = $6
+       from before where u.username = before.username
+       returning u.*, before.scopes as before_scopes, before.roles as before_roles,
+         before.disabled as before_disabled, before.password_hash as before_password_hash,
+         before.updated_at as before_updated_at`,
+      [
+        username,
+        changes.scopes ? [...changes.scopes] : null,
+        changes.roles ? [...changes.roles] : null,
+        changes.disabled ?? null,
+        changes.passwordHash ?? null,
+        now,
+      ],
     );
-    return rows.length > 0;
+    if (!row) return undefined;
+    const after = toUser(row);
+    return {
+      before: {
+        ...after,
+        scopes: row.before_scopes,
+        roles: row.before_roles,
+        disabled: row.before_disabled,
+        passwordHash: row.before_password_hash,
+        updatedAt: row.before_updated_at,
+      },
+      after,
+    };
   }
 }

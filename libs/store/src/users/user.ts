@@ -18,6 +18,14 @@ export interface NewUser {
   roles?: readonly string[];
 }
 
+/** What `UserRepository.update` may change; a field left out stays as it is. */
+export interface UserChanges {
+  scopes?: readonly string[];
+  roles?: readonly string[];
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
 /** Thrown when a username is taken. */
 export class DuplicateUserError extends Error {
   constructor() {
@@ -43,4 +51,14 @@ export interface UserRepository {
   remove(username: string): Promise<boolean>;
   /** Disables or re-enables a user; false when there was no such user. */
   setDisabled(username: string, disabled: boolean, now: Date): Promise<boolean>;
+  /**
+   * Changes a user in one step, and returns the user as it was and as it is now (undefined when there was no such
+   * user): what the caller compares to learn which grants were lost. Concurrent updates of one user are
+   * serialised, so each one's `before` is the previous one's `after`.
+   */
+  update(
+    username: string,
+    changes: UserChanges,
+    now: Date,
+  ): Promise<{ before: User; after: User } | undefined>;
 }
