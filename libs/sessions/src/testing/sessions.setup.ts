@@ -14,16 +14,19 @@ import {
   IOAUTH_USERS,
   migrate,
   PasswordHasher,
+  PasswordPolicy,
   PgliteSqlClient,
   SqlRevocationLog,
   SqlSessionRepository,
   SqlUserRepository,
 } from '@ioauth/store';
 
+import { AccountService } from '../account/account.service.js';
 import { CredentialsVerifier } from '../credentials/credentials.verifier.js';
 import { SessionService } from '../session.service.js';
 import { SessionsModule } from '../sessions.module.js';
 import type { SessionsOptions } from '../sessions.options.js';
+import { UserAdminService } from '../users/user-admin.service.js';
 import type { SessionUser, UserDirectory } from '../users/user-directory.js';
 
 /** The frozen "now" of the specs, in ms. */
@@ -45,8 +48,9 @@ export async function specStore() {
       { provide: IOAUTH_USERS, useValue: users },
       { provide: IOAUTH_SESSIONS, useValue: new SqlSessionRepository(sql) },
       { provide: PasswordHasher, useValue: passwords },
+      { provide: PasswordPolicy, useValue: new PasswordPolicy({ passwordMinLength: 8 }) },
     ],
-    exports: [IOAUTH_USERS, IOAUTH_SESSIONS, PasswordHasher],
+    exports: [IOAUTH_USERS, IOAUTH_SESSIONS, PasswordHasher, PasswordPolicy],
   };
   return { sql, users, passwords, module };
 }
@@ -84,6 +88,8 @@ export async function setup(options: SessionsOptions = {}) {
     users,
     sessions: moduleRef.get(SessionService),
     verifier: moduleRef.get(CredentialsVerifier),
+    admin: moduleRef.get(UserAdminService),
+    account: moduleRef.get(AccountService),
     tokens: moduleRef.get(TokenService),
     revocations: moduleRef.get(RevocationList),
     /** Adds a user to ioauth's users table. */
