@@ -16,6 +16,7 @@ describe('MetricsListener', () => {
     events.emit({ type: 'refresh.failed', reason: 'token_revoked' });
     events.emit({ type: 'user.revoked', sub: 'bob', reason: 'admin_kick', sessions: 2 });
     events.emit({ type: 'socket.refused', namespace: '/', code: 'token_expired' });
+    events.emit({ type: 'grants.changed', sub: 'bob' });
     listener.onModuleDestroy();
     events.emit({ type: 'login.succeeded', sub: 'alice', sid: 's2' });
 
@@ -27,5 +28,6 @@ describe('MetricsListener', () => {
     expect(text).toContain('ioauth_refreshes_total{outcome="revoked"} 1');
     expect(text).toContain('ioauth_revocations_total{kind="user",reason="admin_kick"} 1');
     expect(text).toContain('ioauth_handshake_refusals_total{code="token_expired"} 1');
+    expect(text).toContain('ioauth_revocations_total{kind="grants",reason="grants_changed"} 1');
   });
 });

@@ -43,6 +43,8 @@ export class MetricsListener implements OnModuleInit, OnModuleDestroy {
         return void metrics.revocations.inc({ kind: 'session', reason: event.reason });
       case 'user.revoked':
         return void metrics.revocations.inc({ kind: 'user', reason: event.reason });
+      case 'grants.changed':
+        return void metrics.revocations.inc({ kind: 'grants', reason: 'grants_changed' });
       case 'socket.refused':
         return void metrics.handshakeRefusals.inc({ code: event.code });
       case 'socket.closed':
@@ -91,6 +93,8 @@ export class AuditListener implements OnModuleInit, OnModuleDestroy {
           sessions: event.sessions,
           reason: event.reason,
         });
+      case 'grants.changed':
+        return this.audit.log({ event: event.type, user: event.sub });
       default:
         return undefined;
     }

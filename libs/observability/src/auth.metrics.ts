@@ -20,7 +20,7 @@ export class AuthMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
-  /** Revocations by kind (`session`, `user`) and reason. */
+  /** Revocations by kind (`session`, `user`, `grants` for a lost scope or role) and reason. */
   readonly revocations = new Counter({
     name: 'ioauth_revocations_total',
     help: 'Revocations published, by kind and reason.',
