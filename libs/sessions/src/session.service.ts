@@ -15,6 +15,7 @@ import type { AccessTokenClaims, TokenResponse } from '@ioauth/contracts';
 import { IOAUTH_SESSIONS, type SessionRepository } from '@ioauth/store';
 
 import type { ClaimsContext } from './claims/claims-hook.js';
+import { CredentialsVerifier } from './credentials/credentials.verifier.js';
 import { IOAUTH_USER_DIRECTORY, SESSIONS_SETTINGS } from './sessions.constants.js';
 import type { SessionsSettings } from './sessions.options.schema.js';
 import { hashRefreshToken, isRefreshTokenShaped, newRefreshToken } from './tokens/refresh-token.js';
@@ -44,12 +45,15 @@ export class SessionService {
     @Inject(SESSIONS_SETTINGS) private readonly settings: SessionsSettings,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
     private readonly events: AuthEvents,
+    private readonly credentials: CredentialsVerifier,
   ) {}
 
   /**
    * Opens a session for a user who has just proven who they are (as `CredentialsVerifier.verify` returned them),
    * and issues its first tokens. `device` is what the session list shows the user of it.
    * @throws TypeError when the `claims` hook returns a registered claim; no session is opened then.
+   * @throws AuthError `invalid_credentials` when the user's sessions were all revoked after their password was
+   *   checked (see `CredentialsVerifier.passwordCheckedAt`).
    */
   async login(user: SessionUser, device: LoginDevice = {}): Promise<TokenResponse> {
     const now = this.clock.now();
@@ -57,7 +61,8 @@ export class SessionService {
     const refresh = newRefreshToken();
     // Minted before the session is stored, so that a claims hook that fails leaves no session behind.
     const response = await this.tokenResponse(user, sid, refresh.token, 'login');
-    await this.sessions.createSession({
+    const checkedAt = this.credentials.passwordCheckedAt(user);
+    const session = await this.sessions.createSession({
       sid,
       sub: user.sub,
       refreshTokenHash: refresh.hash,
@@ -65,7 +70,14 @@ export class SessionService {
       expiresAt: new Date(now + this.settings.refreshTokenTtl * 1000),
       absoluteExpiresAt: new Date(now + this.settings.sessionMaxAge * 1000),
       ...device,
+      ...(checkedAt === undefined ? {} : { unlessUserRevokedSince: new Date(checkedAt) }),
     });
+    // The password was checked before the user's sessions were all ended (a password change, a disable): the
+    // login is as stale as that password (OWASP ASVS 5.0 V7.4.3).
+    if (!session) {
+      this.events.emit({ type: 'login.failed', username: user.sub, reason: 'invalid_credentials' });
+      throw new AuthError('invalid_credentials', 'username or password is wrong');
+    }
     this.events.emit({ type: 'login.succeeded', sub: user.sub, sid });
     return response;
   }

@@ -1,3 +1,4 @@
+import type { Revocation } from '@ioauth/auth-core';
 import { TEST_POSTGRES_URL } from '@ioauth/test-support';
 
 import { PostgresSqlClient } from './sql/postgres.client.js';
@@ -254,19 +255,45 @@ describe.each(databases.map((database) => [database.name, database] as const))(
           exceptSid: 'p1',
         } as const;
         expect(await log.record(spare, keep)).toBe(1);
-        const grants = {
+        const grants: Revocation = {
           kind: 'grants',
           sub: 'alice',
           reason: 'grants_changed',
           at: T0.getTime(),
           scopes: ['chat:read'],
           roles: [],
-        } as const;
+        };
         expect(await log.record(grants, keep)).toBe(0);
         expect((await sessions.listLiveSessions('alice', at(60))).map((session) => session.sid)).toEqual([
           'p1',
         ]);
         expect((await log.readSince(undefined)).revocations).toEqual([spare, grants]);
+      });
+
+      it('opens no session when the user was revoked since the password was checked, and one otherwise', async () => {
+        await log.record(
+          { kind: 'user', sub: 'alice', reason: 'password_changed', at: at(10).getTime() },
+          at(HOUR),
+        );
+        const input = { sub: 'alice', now: at(11), expiresAt: at(HOUR), absoluteExpiresAt: at(HOUR) };
+        expect(
+          await sessions.createSession({
+            ...input,
+            sid: 'r1',
+            refreshTokenHash: 'r1-r1',
+            unlessUserRevokedSince: at(9),
+          }),
+        ).toBeUndefined();
+        expect(await sessions.findSession('r1')).toBeUndefined();
+        expect(await sessions.findByRefreshTokenHash('r1-r1')).toBeUndefined();
+        expect(
+          await sessions.createSession({
+            ...input,
+            sid: 'r2',
+            refreshTokenHash: 'r2-r1',
+            unlessUserRevokedSince: at(11),
+          }),
+        ).toMatchObject({ sid: 'r2' });
       });
 
       it('keeps revocations after the user and their sessions are gone', async () => {

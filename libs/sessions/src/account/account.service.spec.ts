@@ -84,6 +84,18 @@ describe('AccountService', () => {
     await context.admin.update('alice', { password: 'alice-password' });
   });
 
+  it('opens no session for a login whose password was checked before the password changed', async () => {
+    context.clock.time += 1000;
+    const current = await login('alice');
+    const checked = await context.verifier.verify('alice', 'alice-password');
+    await context.account.changePassword(current.claims, 'alice-password', 'a new long passphrase');
+    await expect(context.sessions.login(checked)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect((await context.account.liveSessions(current.claims)).map((session) => session.sid)).toEqual([
+      current.claims.sid,
+    ]);
+    await context.admin.update('alice', { password: 'alice-password' });
+  });
+
   it.each([
     ['a wrong current password', 'not-her-password', 'another long passphrase', 'invalid_credentials'],
     ['a weak new password, before the current one is checked', 'not-her-password', 'short', 'weak_password'],

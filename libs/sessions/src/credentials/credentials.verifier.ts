@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { AuthError, AuthEvents } from '@ioauth/auth-core';
+import { AuthError, AuthEvents, IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
 import { normalizeUsername } from '@ioauth/store';
 
 import { IOAUTH_USER_DIRECTORY } from '../sessions.constants.js';
@@ -14,11 +14,24 @@ import { UsernameRateLimit } from './username-rate-limit.js';
  */
 @Injectable()
 export class CredentialsVerifier {
+  // When the password of each user `verify` returned began to be checked, for `SessionService.login`.
+  private readonly checkedAt = new WeakMap<SessionUser, number>();
+
   constructor(
     @Inject(IOAUTH_USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly attempts: UsernameRateLimit,
     private readonly events: AuthEvents,
+    @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
   ) {}
+
+  /**
+   * When the password of a user this verifier returned began to be checked (ms since the epoch), or undefined for a
+   * user that did not come from `verify`. A login opens no session if the user was revoked since (a password change,
+   * a disable or a kick racing the login).
+   */
+  passwordCheckedAt(user: SessionUser): number | undefined {
+    return this.checkedAt.get(user);
+  }
 
   /**
    * The user these credentials prove, for `SessionService.login`. The username is normalised, then the attempt
@@ -32,9 +45,11 @@ export class CredentialsVerifier {
     const username = normalizeUsername(rawUsername);
     if (username !== undefined) {
       await this.attempts.reserve(username);
+      const startedAt = this.clock.now();
       const user = await this.users.verifyPassword(username, password);
       if (user && !user.disabled) {
         await this.attempts.recordSuccess(username);
+        this.checkedAt.set(user, startedAt);
         return user;
       }
     }

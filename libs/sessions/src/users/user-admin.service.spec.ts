@@ -29,6 +29,7 @@ describe('UserAdminService', () => {
     });
     expect(user).toMatchObject({ username: 'carol', scopes: ['chat:read'], roles: [], disabled: false });
     await context.admin.update('carol', { password: 'carol-password' });
+    context.clock.time += 1000;
     expect(claimsOf(await login('carol'))).toMatchObject({ sub: 'carol', scope: 'chat:read' });
   });
 

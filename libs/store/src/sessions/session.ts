@@ -36,7 +36,12 @@ export type RefreshOutcome =
  * (`SqlRevocationLog`), which records the revocation in the same transaction.
  */
 export interface SessionRepository {
-  /** Opens a session with its first refresh token, which expires at `expiresAt` at the latest. */
+  /**
+   * Opens a session with its first refresh token, which expires at `expiresAt` at the latest. With
+   * `unlessUserRevokedSince`, opens none (and resolves undefined) when every session of the user was revoked at or
+   * after that moment: a login whose password was checked before a password change, a disable or a kick must not
+   * outlive it.
+   */
   createSession(input: {
     sid: string;
     sub: string;
@@ -46,7 +51,8 @@ export interface SessionRepository {
     absoluteExpiresAt: Date;
     userAgent?: string;
     ip?: string;
-  }): Promise<Session>;
+    unlessUserRevokedSince?: Date;
+  }): Promise<Session | undefined>;
   /**
    * Spends a refresh token and stores the next one, atomically: of concurrent uses of one token at most one is
    * `rotated`, and any later one is `reused`, which revokes the session. The next token expires at `expiresAt`

@@ -45,20 +45,28 @@ export class SqlSessionRepository implements SessionRepository {
     absoluteExpiresAt: Date;
     userAgent?: string;
     ip?: string;
-  }): Promise<Session> {
+    unlessUserRevokedSince?: Date;
+  }): Promise<Session | undefined> {
     const expiresAt = new Date(Math.min(input.expiresAt.getTime(), input.absoluteExpiresAt.getTime()));
     const userAgent = input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) || undefined;
     const ip = input.ip?.slice(0, 64) || undefined;
     // One statement rather than a transaction of two inserts: as atomic (a statement is its own transaction, and
     // the refresh token's foreign key is checked at its end), but one round trip to PostgreSQL instead of four and
     // three fewer statements through the embedded database, which runs on the login path (bench/login.bench.ts).
-    await this.sql.query(
+    // A user revocation recorded after the password was checked wins over the login: the session is not opened.
+    // If the revocation commits after the session instead, the revocation's own update ends it.
+    const opened = await this.sql.query(
       `with session as (
          insert into ioauth_sessions (sid, sub, created_at, last_used_at, expires_at, absolute_expires_at, user_agent, ip)
-         values ($1, $2, $3, $3, $4, $6, $7, $8) returning sid
+         select $1, $2, $3, $3, $4, $6, $7, $8
+          where $9::timestamptz is null or not exists (
+            select 1 from ioauth_revocations
+             where kind = 'user' and sub = $2 and revoked_at >= $9::timestamptz)
+         returning sid
        )
        insert into ioauth_refresh_tokens (token_hash, sid, created_at, expires_at)
-       select $5, sid, $3, $4 from session`,
+       select $5, sid, $3, $4 from session
+       returning sid`,
       [
         input.sid,
         input.sub,
@@ -68,8 +76,10 @@ export class SqlSessionRepository implements SessionRepository {
         input.absoluteExpiresAt,
         userAgent ?? null,
         ip ?? null,
+        input.unlessUserRevokedSince ?? null,
       ],
     );
+    if (opened.length === 0) return undefined;
     return {
       sid: input.sid,
       sub: input.sub,

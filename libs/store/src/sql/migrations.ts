@@ -84,6 +84,7 @@ export const MIGRATIONS: readonly string[] = [
    alter table ioauth_revocations add column except_sid text;
    alter table ioauth_revocations add column scopes text[];
    alter table ioauth_revocations add column roles text[];
+   create index ioauth_revocations_sub on ioauth_revocations (sub);
    do $$ declare constraint_name name; begin
      for constraint_name in
        select conname from pg_constraint where contype = 'c' and conrelid = 'ioauth_revocations'::regclass
