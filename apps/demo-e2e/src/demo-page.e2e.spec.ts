@@ -1,63 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Browser, BrowserContext } from 'playwright-core';
+import { browserAvailable } from './browser.js';
+import { demoSuite, SLOW } from './demo-suite.js';
 
-import { startServer, type ServerProcess } from '@ioauth/test-support';
-
-import { browserAvailable, buildDemoPage, freePort, launchBrowser } from './browser.js';
-import { DemoPage } from './demo-page.js';
-
-const SLOW = 60_000;
-// A server process takes seconds to start, and much longer while every other suite runs beside this one.
-const START = 120_000;
 const TTL = 5;
 
 // The demo page of `npm start` in Debian's chromium, against a real server process with 5-second access tokens,
-// so that every case runs while the page refreshes its token in-band every few seconds. The last case restarts
-// the process in place: same port, same data folder.
+// so that every case runs while the page refreshes its token in-band every few seconds. The server keeps no refresh
+// cookie (the default), so the page, which asks for cookie mode, keeps its refresh token in memory. The last case
+// restarts the process in place: same port, same data folder.
 (browserAvailable() ? describe : describe.skip)(`demo page in a browser, on ${TTL}-second tokens`, () => {
-  let browser: Browser;
-  let server: ServerProcess;
-  let serverEnv: Record<string, string>;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
-  const pages: DemoPage[] = [];
-
-  beforeAll(async () => {
-    buildDemoPage();
-    dataDir = await mkdtemp(join(tmpdir(), 'ioauth-demo-e2e-'));
-    serverEnv = {
-      PORT: String(await freePort()),
-      IOAUTH_DATA_DIR: dataDir,
-      IOAUTH_ACCESS_TOKEN_TTL: String(TTL),
-      IOAUTH_LOGIN_IP_LIMIT: '1000',
-    };
-    [browser, server] = await Promise.all([launchBrowser(), startServer(serverEnv)]);
-  }, START);
-  afterEach(async () => {
-    const errors = pages.splice(0).flatMap((page) => page.errors);
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-    expect(errors).toEqual([]);
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-    await rm(dataDir, { recursive: true, force: true });
-  }, SLOW);
-
-  /** A page in a browser context of its own: its own user, as in another browser. */
-  const open = async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await DemoPage.open(context, server.url);
-    pages.push(page);
-    return page;
-  };
+  const suite = demoSuite({ IOAUTH_ACCESS_TOKEN_TTL: String(TTL) });
+  const open = () => suite.open();
 
   it('is served at / with a strict Content-Security-Policy, and leaves unknown API routes to the API', async () => {
-    const page = await fetch(`${server.url}/`);
+    const page = await fetch(`${suite.server.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -66,14 +23,14 @@ const TTL = 5;
     expect(page.headers.get('x-powered-by')).toBeNull();
     expect(await page.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     for (const path of ['/auth/nope', '/health/nope', '/.well-known/nope', '/metrics', '/nope']) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await fetch(`${suite.server.url}${path}`);
       expect([path, response.status, await response.json()]).toEqual([
         path,
         404,
-        expect.objectContaining({ code: 'invalid_request' }),
+        expect.objectContaining({ code: 'not_found' }),
       ]);
     }
-    expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${suite.server.url}/health/live`)).status).toBe(200);
   });
 
   it('says "Wrong username or password" and keeps the form', async () => {
@@ -148,13 +105,13 @@ const TTL = 5;
       const page = await open();
       await page.login('alice');
       // Another tab or device of the same session logs out; the test plays it with the session's access token.
-      const logout = await fetch(`${server.url}/auth/logout`, {
+      const logout = await fetch(`${suite.server.url}/auth/logout`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await page.accessToken()}` },
       });
       expect(logout.status).toBe(204);
       await page.loginNotice
-        .filter({ hasText: 'Signed out: the session was revoked (token_revoked).' })
+        .filter({ hasText: 'Signed out: this session was ended from another device' })
         .waitFor();
       expect(await page.state.getAttribute('data-state')).toBe('unauthorized');
       expect(await page.sessionView.isHidden()).toBe(true);
@@ -189,14 +146,14 @@ const TTL = 5;
   it('reconnects by itself with a fresh token after the server restarts on the same port, and shows no error', async () => {
     const page = await open();
     await page.login('alice');
-    await server.stop();
+    await suite.server.stop();
     await page.waitForState('reconnecting');
     await page.screenshot('restart-reconnecting');
     // The token expires while the server is down: the page must get a new one to reconnect.
     await page.page.locator('[data-testid="token-remaining"][data-expired="true"]').waitFor();
     const staleExp = await page.numberOf(page.remaining, 'exp');
 
-    server = await startServer(serverEnv);
+    await suite.restart();
     // The page's backoff (1 s doubling, up to 5 s, with jitter) decides when it tries again.
     await page.waitForState('connected', { connects: 2, timeout: 20_000 });
     // The lifetime display follows the session on its one-second tick: wait for it to show the new token.

@@ -1,7 +1,8 @@
-import { IoauthSocket, type SessionTokens } from '@ioauth/client';
+import { IoauthSocket, isIoauthError, type SessionTokens } from '@ioauth/client';
 import type { MeResponse } from '@ioauth/contracts';
 import type { ChatMessage, DemoClientEvents, DemoServerEvents } from '@ioauth/demo-contracts';
 
+import { devicesErrorText, passwordErrorText } from './account-messages.js';
 import { logoutFailedText, sendErrorText, signedOutText } from './messages.js';
 import type { SessionView } from './session-view.js';
 
@@ -19,8 +20,9 @@ async function whoIsIt(baseUrl: string, tokens: SessionTokens): Promise<MeRespon
 }
 
 /**
- * One signed-in session: the SDK's socket on `/`, the token's countdown and the chat, shown in the session view.
- * It ends by logout or by the socket's `unauthorized`; either way `onEnd` gets what the login form should say.
+ * One signed-in session: the SDK's socket on `/`, the token's countdown and grants, the chat, the user's devices and
+ * the password form, shown in the session view. It ends by logout or by the socket's `unauthorized`; either way
+ * `onEnd` gets what the login form should say.
  */
 export class DemoSession {
   private readonly socket: IoauthSocket<DemoServerEvents, DemoClientEvents>;
@@ -30,8 +32,8 @@ export class DemoSession {
 
   private constructor(
     private readonly tokens: SessionTokens,
-    view: SessionView,
-    private readonly scopes: readonly string[],
+    private readonly view: SessionView,
+    private scopes: readonly string[],
     private readonly onEnd: (notice: string) => void,
     baseUrl: string,
   ) {
@@ -50,6 +52,10 @@ export class DemoSession {
         view.recordRefresh(exp);
         view.setExpiry(tokens.expiresAt);
       }),
+      this.socket.on('grants', (grants) => {
+        this.scopes = grants.scope;
+        view.setGrants(grants, true);
+      }),
       this.socket.on('unauthorized', (error) => {
         // The server may still hold the session (a refused handshake): end it there too; a revoked one answers 200
         // as well. A failure adds nothing the user can act on to the reason shown.
@@ -61,7 +67,7 @@ export class DemoSession {
     this.ticker = setInterval(() => view.setExpiry(tokens.expiresAt), 1000);
   }
 
-  /** Shows the session view for tokens just obtained by a login, and connects. */
+  /** Shows the session view for tokens just obtained by a login or restored by `resume()`, and connects. */
   static async start(
     tokens: SessionTokens,
     view: SessionView,
@@ -70,11 +76,47 @@ export class DemoSession {
     baseUrl = location.origin,
   ): Promise<DemoSession> {
     const me = await whoIsIt(baseUrl, tokens);
-    const session = new DemoSession(tokens, view, me?.scope.split(' ') ?? [], onEnd, baseUrl);
+    const scopes = me?.scope.split(' ').filter(Boolean) ?? [];
+    const session = new DemoSession(tokens, view, scopes, onEnd, baseUrl);
     view.show(me?.sub ?? fallbackName);
+    if (me) view.setGrants({ scope: scopes, roles: me.roles });
     view.setExpiry(tokens.expiresAt);
     session.socket.connect();
+    void session.loadDevices();
     return session;
+  }
+
+  /** Fetches the user's sessions into the devices section. */
+  async loadDevices(): Promise<void> {
+    if (this.ended) return;
+    this.view.devices.loading();
+    try {
+      const sessions = await this.tokens.sessions();
+      if (!this.ended) this.view.devices.show(sessions);
+    } catch (error) {
+      if (!this.ended) this.view.devices.showError(devicesErrorText(error));
+    }
+  }
+
+  /** Ends another device's session (its page learns why from its socket), then lists the devices again. */
+  endDevice(sid: string): Promise<void> {
+    return this.changeDevices(() => this.tokens.endSession(sid));
+  }
+
+  endOtherDevices(): Promise<void> {
+    return this.changeDevices(() => this.tokens.endOtherSessions());
+  }
+
+  /** Changes the password; resolves to the error to show, or undefined once changed (this session goes on). */
+  async changePassword(current: string, next: string): Promise<{ text: string; code?: string } | undefined> {
+    try {
+      await this.tokens.changePassword(current, next);
+    } catch (error) {
+      return { text: passwordErrorText(error), code: isIoauthError(error) ? error.code : undefined };
+    }
+    // The other devices were signed out.
+    void this.loadDevices();
+    return undefined;
   }
 
   /** Sends a chat message; resolves to the error to show, or undefined once the server accepted it. */
@@ -101,6 +143,18 @@ export class DemoSession {
     } catch (error) {
       this.end(logoutFailedText(error));
     }
+  }
+
+  private async changeDevices(change: () => Promise<void>): Promise<void> {
+    if (this.ended) return;
+    try {
+      await change();
+    } catch (error) {
+      await this.loadDevices();
+      if (!this.ended) this.view.devices.showError(devicesErrorText(error));
+      return;
+    }
+    await this.loadDevices();
   }
 
   private end(notice: string): void {

@@ -32,13 +32,13 @@ export class LoginView {
     });
   }
 
-  /** Shows the form again, with why the last session ended. */
-  show(notice = ''): void {
+  /** Shows the form, with why the last session ended; `focus: false` when the page just loaded. */
+  show(notice = '', options: { focus?: boolean } = {}): void {
     this.password.value = '';
     this.notice.textContent = notice;
     this.section.hidden = false;
     // Focus follows the view change, so that keyboard and screen-reader users land on the form.
-    this.heading.focus();
+    if (options.focus ?? true) this.heading.focus();
   }
 
   hide(): void {

@@ -13,7 +13,10 @@ describe('what the demo page says', () => {
   });
 
   it.each([
-    ['token_revoked', 'Signed out: the session was revoked (token_revoked).'],
+    [
+      'token_revoked',
+      'Signed out: this session was ended from another device, by a password change or by an administrator (token_revoked).',
+    ],
     [
       'refresh_token_reused',
       'Signed out: the refresh token was used twice, so the session was revoked (refresh_token_reused).',

@@ -32,7 +32,8 @@ export function logoutFailedText(error: unknown): string {
 
 // Why a session ended, by the contract's code (shared/CONTRACT.md).
 const ENDED: Partial<Record<ErrorCode, string>> = {
-  token_revoked: 'the session was revoked',
+  // The gateway says no more than `token_revoked`: name what can cause it.
+  token_revoked: 'this session was ended from another device, by a password change or by an administrator',
   refresh_token_reused: 'the refresh token was used twice, so the session was revoked',
   token_expired: 'the session expired',
   invalid_token: 'the session is no longer valid',

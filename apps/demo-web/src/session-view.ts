@@ -1,8 +1,11 @@
 import type { ConnectionState } from '@ioauth/client';
 import type { ChatMessage } from '@ioauth/demo-contracts';
 
+import { grantsText } from './account-messages.js';
+import { DevicesView } from './devices-view.js';
 import { byId } from './dom.js';
 import { clockTime } from './messages.js';
+import { PasswordView } from './password-view.js';
 
 const STATE_TEXT: Record<ConnectionState, string> = {
   idle: 'not connected',
@@ -18,6 +21,8 @@ const STATE_TEXT: Record<ConnectionState, string> = {
  * disconnects, refreshes, the token's expiry) so that the e2e suite can assert what happened, not only what shows.
  */
 export class SessionView {
+  readonly devices = new DevicesView();
+  readonly password = new PasswordView();
   private readonly section = byId('session-view', HTMLElement);
   private readonly welcome = byId('welcome', HTMLHeadingElement);
   private readonly state = byId('connection-state', HTMLSpanElement);
@@ -29,7 +34,9 @@ export class SessionView {
   private readonly chatText = byId('chat-text', HTMLInputElement);
   private readonly chatSend = byId('chat-send', HTMLButtonElement);
   private readonly chatError = byId('chat-error', HTMLParagraphElement);
+  private readonly grants = byId('grants', HTMLSpanElement);
   private current: ConnectionState = 'idle';
+  private grantChanges = 0;
   private connects = 0;
   private disconnects = 0;
   private refreshes = 0;
@@ -71,6 +78,11 @@ export class SessionView {
     this.messages.replaceChildren();
     this.chatError.textContent = '';
     this.chatText.value = '';
+    this.grantChanges = 0;
+    this.grants.textContent = '–';
+    this.grants.dataset['changes'] = '0';
+    this.devices.reset();
+    this.password.reset(name);
     this.section.hidden = false;
     // Focus follows the view change: the heading says who is signed in.
     this.welcome.focus();
@@ -109,6 +121,21 @@ export class SessionView {
     this.refreshStatus.dataset['count'] = String(this.refreshes);
     const times = this.refreshes === 1 ? 'once' : `${this.refreshes} times`;
     this.refreshStatus.textContent = `refreshed ${times}, last at ${clockTime(now)}, new exp ${clockTime(exp * 1000)}`;
+  }
+
+  /** Shows the token's grants; `changed` when the server cut them during the session (the socket's `grants`). */
+  setGrants(
+    grants: { scope: readonly string[]; roles: readonly string[] },
+    changed = false,
+    now = Date.now(),
+  ): void {
+    if (changed) this.grantChanges += 1;
+    this.grants.dataset['changes'] = String(this.grantChanges);
+    this.grants.dataset['scope'] = grants.scope.join(' ');
+    this.grants.dataset['roles'] = grants.roles.join(' ');
+    this.grants.textContent = changed
+      ? `${grantsText(grants)} (changed at ${clockTime(now)})`
+      : grantsText(grants);
   }
 
   addMessage(message: ChatMessage): void {

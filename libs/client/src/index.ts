@@ -8,5 +8,5 @@ export {
   type IoauthSocketOptions,
 } from './ioauth-socket.js';
 export { basicAuthorization } from './tokens/basic.js';
-export { SessionTokens, type SessionTokensOptions } from './tokens/session-tokens.js';
+export { SessionTokens, type LoginResult, type SessionTokensOptions } from './tokens/session-tokens.js';
 export { callbackTokenSource, type TokenSource } from './tokens/token-source.js';

@@ -24,6 +24,11 @@ export interface IoauthSocketEvents {
   refreshed: (payload: { exp: number }) => void;
   /** The session is over (revoked, refresh refused, token refused): the socket stopped and will not reconnect. */
   unauthorized: (error: IoauthError) => void;
+  /**
+   * The user's grants changed while connected (`auth:expiring` with `reason: "grants_changed"`): the socket refreshed
+   * its token at once and these are the grants it holds now, as `whoami` reports them.
+   */
+  grants: (grants: { scope: string[]; roles: string[] }) => void;
 }
 
 /** Options of `IoauthSocket`. */
@@ -74,6 +79,8 @@ export class IoauthSocket<
   private retry: unknown;
   private stopped = true;
   private tokenFailure: unknown;
+  // A grants change not yet reported: `grants` follows the next successful refresh or connect.
+  private grantsChanged = false;
 
   constructor(options: IoauthSocketOptions) {
     super();
@@ -111,6 +118,8 @@ export class IoauthSocket<
     this.ioauth.on('connect', () => {
       this.attempts = 0;
       this.setState('connected');
+      // The grants changed, but the in-band refresh did not get through: this connection's token has the new ones.
+      if (this.grantsChanged) void this.reportGrants();
     });
     this.ioauth.on('disconnect', (reason) => {
       if (this.stopped) return;
@@ -121,7 +130,11 @@ export class IoauthSocket<
     this.ioauth.on('connect_error', (error) =>
       this.onConnectError(error as Error & { data?: ConnectErrorData }),
     );
-    this.ioauth.on('auth:expiring', () => void this.refreshInBand());
+    this.ioauth.on('auth:expiring', ({ reason }) => {
+      // A downgrade must be answered within the refresh window, whatever `exp` says: refresh at once in both cases.
+      if (reason === 'grants_changed') this.grantsChanged = true;
+      void this.refreshInBand();
+    });
     this.ioauth.on('auth:error', ({ code, message }) => this.onAuthError(code, message));
   }
 
@@ -195,6 +208,20 @@ export class IoauthSocket<
       this.emit('refreshed', { exp: ack.exp });
     } catch {
       // No ack in time: the expiry path reconnects with a fresh token.
+      return;
+    }
+    if (this.grantsChanged) await this.reportGrants();
+  }
+
+  private async reportGrants(): Promise<void> {
+    this.grantsChanged = false;
+    try {
+      const ack = await this.ioauth.timeout(10_000).emitWithAck('whoami');
+      if ('error' in ack) return;
+      this.emit('grants', { scope: ack.scope.split(' ').filter(Boolean), roles: [...ack.roles] });
+    } catch {
+      // No answer in time: ask again on the next connection, whose token carries the new grants.
+      this.grantsChanged = true;
     }
   }
 
@@ -210,6 +237,7 @@ export class IoauthSocket<
 
   private stop(state: ConnectionState): void {
     this.stopped = true;
+    this.grantsChanged = false;
     this.scheduler.clearTimeout(this.retry);
     this.ioauth.disconnect();
     this.setState(state);

@@ -74,6 +74,105 @@ export function fakeApi(answer?: (path: string, init: RequestInit) => Response |
   return { fetch: fetch as typeof globalThis.fetch, requests };
 }
 
+/**
+ * A fake ioauth server in cookie mode (`IOAUTH_REFRESH_COOKIE=true`) together with the browser's cookie jar, which
+ * every `SessionTokens` built on its `fetch` shares, as tabs of one origin do. Refresh tokens are single-use: spending
+ * a spent one revokes the session (every session: the fake does not tell them apart). The cookie is read when a request is sent and
+ * written when its answer comes, one macrotask later, so that concurrent requests race as in a browser.
+ */
+export function fakeCookieServer(
+  options: {
+    cookieMode?: boolean;
+    /** The access token of the n-th pair, for the user named by the login; `access-<n>` by default. */
+    accessToken?: (n: number, user: string) => string;
+  } = {},
+) {
+  const cookieMode = options.cookieMode ?? true;
+  const accessToken = options.accessToken ?? ((n: number) => `access-${n}`);
+  const requests: { path: string; init: RequestInit }[] = [];
+  // Each live refresh token, with the user of its session.
+  const live = new Map<string, string>();
+  const state = { jar: undefined as string | undefined, issued: 0, revoked: [] as string[] };
+  let fail: ((path: string, init: RequestInit) => Response | undefined) | undefined;
+  const refused = (status: number, code: string) =>
+    Response.json({ statusCode: status, code, message: code }, { status });
+  const pair = (include: boolean, user: string) => {
+    state.issued += 1;
+    const refresh = `refresh-${state.issued}`;
+    live.set(refresh, user);
+    if (include && cookieMode) state.jar = refresh;
+    const body: TokenResponse = {
+      access_token: accessToken(state.issued, user),
+      token_type: 'Bearer',
+      expires_in: 900,
+      refresh_token: refresh,
+      scope: 'chat:read',
+    };
+    return Response.json(body);
+  };
+  const fetch = async (input: string | URL | Request, init: RequestInit = {}) => {
+    const path = new URL(String(input)).pathname;
+    requests.push({ path, init });
+    const include = init.credentials === 'include';
+    const cookie = include ? state.jar : undefined;
+    const body = (init.body ? JSON.parse(String(init.body)) : {}) as Record<string, string | undefined>;
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 0));
+    const custom = fail?.(path, init);
+    if (custom) return custom;
+    if (path === '/auth/login') {
+      const basic = new Headers(init.headers).get('authorization')?.replace('Basic ', '') ?? '';
+      return pair(include, atob(basic).split(':')[0] ?? '');
+    }
+    const fromCookie = body['refresh_token'] === undefined && body['token'] === undefined;
+    if (fromCookie && cookieMode && !new Headers(init.headers).get('x-requested-with'))
+      return refused(403, 'forbidden');
+    const token = fromCookie ? (cookieMode ? cookie : undefined) : (body['refresh_token'] ?? body['token']);
+    if (path === '/auth/revoke') {
+      if (fromCookie && !cookieMode) return refused(400, 'invalid_request');
+      if (token !== undefined && live.has(token)) {
+        state.revoked.push(token);
+        live.clear();
+      }
+      if (fromCookie && include) state.jar = undefined;
+      return Response.json({});
+    }
+    if (token === undefined) return refused(400, 'invalid_request');
+    const user = live.get(token);
+    if (user === undefined) {
+      live.clear();
+      if (fromCookie) state.jar = undefined;
+      return refused(401, 'refresh_token_reused');
+    }
+    live.delete(token);
+    return pair(include, user);
+  };
+  return {
+    fetch: fetch as typeof globalThis.fetch,
+    requests,
+    state,
+    /** Answers requests with `answer` where it returns a response, from now on. */
+    failWith(answer: (path: string, init: RequestInit) => Response | undefined) {
+      fail = answer;
+    },
+  };
+}
+
+/** The Web Locks API as a browser gives it to every tab of an origin: one holder per name at a time. */
+export class FakeLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  requested = 0;
+
+  request<T>(name: string, task: () => Promise<T>): Promise<T> {
+    this.requested += 1;
+    const result = (this.tails.get(name) ?? Promise.resolve()).then(task);
+    this.tails.set(
+      name,
+      result.catch(() => undefined),
+    );
+    return result;
+  }
+}
+
 type Listener = (...args: unknown[]) => void;
 
 /** A stand-in for a socket.io-client socket: records what the SDK does and lets the test play the server. */

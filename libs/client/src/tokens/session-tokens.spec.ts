@@ -66,6 +66,23 @@ describe('SessionTokens', () => {
     expect(await tokens.refresh()).toBe('access-2');
   });
 
+  it('keeps the session when a refresh is rate limited, to try again once the limit lifts', async () => {
+    let limited = true;
+    const { tokens } = session((path) =>
+      path === '/auth/token' && limited
+        ? Response.json(
+            { statusCode: 429, code: 'rate_limited', message: 'later' },
+            { status: 429, headers: { 'retry-after': '3' } },
+          )
+        : undefined,
+    );
+    await tokens.login('alice', 'pw');
+    await expect(tokens.refresh()).rejects.toMatchObject({ code: 'rate_limited', retryAfter: 3 });
+    expect(tokens.active).toBe(true);
+    limited = false;
+    expect(await tokens.refresh()).toBe('access-2');
+  });
+
   it('reports a wrong password with the contract code', async () => {
     const { tokens } = session(() =>
       Response.json({ statusCode: 401, code: 'invalid_credentials', message: 'no' }, { status: 401 }),
