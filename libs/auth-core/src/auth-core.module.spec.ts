@@ -87,7 +87,7 @@ describe('AuthCoreModule', () => {
     const log: RevocationLog = {
       record: async (revocation) => {
         recorded.push(revocation);
-        return 1;
+        return ['s1'];
       },
       readSince: async () => ({ revocations: [], position: new Date(0) }),
     };
@@ -108,7 +108,7 @@ describe('AuthCoreModule', () => {
     expect(moduleRef.get(IOAUTH_RATE_LIMIT_STORE)).toBe(rateLimitStore);
     expect(await moduleRef.get(RevocationService).revokeUser('alice', 'admin_kick')).toBe(1);
     expect(recorded).toEqual([expect.objectContaining({ kind: 'user', sub: 'alice', reason: 'admin_kick' })]);
-    expect(published).toEqual(recorded);
+    expect(published).toEqual([{ ...recorded[0], sids: ['s1'] }]);
     await moduleRef.close();
   });
 });

@@ -19,7 +19,8 @@ function readRevocation(value: unknown): Revocation | undefined {
   const valid =
     (candidate['kind'] === 'session' && typeof candidate['sid'] === 'string') ||
     (candidate['kind'] === 'user' &&
-      (candidate['exceptSid'] === undefined || typeof candidate['exceptSid'] === 'string')) ||
+      (candidate['exceptSid'] === undefined || typeof candidate['exceptSid'] === 'string') &&
+      (candidate['sids'] === undefined || isTextList(candidate['sids']))) ||
     (candidate['kind'] === 'grants' && isTextList(candidate['scopes']) && isTextList(candidate['roles']));
   return valid ? (candidate as Revocation) : undefined;
 }

@@ -1,5 +1,5 @@
 import { FrozenClock, NOW } from '../testing/auth-core.setup.js';
-import { InProcessRevocationBus } from './revocation.js';
+import { InProcessRevocationBus, type Revocation } from './revocation.js';
 import { RevocationList } from './revocation-list.js';
 
 describe('RevocationList', () => {
@@ -73,6 +73,22 @@ describe('RevocationList', () => {
     expect(list.isRevoked({ sid: 'keep', sub: 'bob', iat: NOW })).toBe(true);
   });
 
+  it("covers every token of the revocation's second, unless it names the sessions it ended", async () => {
+    const { bus, list } = setup();
+    const at = NOW * 1000 + 400;
+    await bus.publish({ kind: 'user', sub: 'bob', reason: 'user_disabled', at });
+    expect(list.isRevoked({ sid: 'new', sub: 'bob', iat: NOW })).toBe(true);
+    await bus.publish({ kind: 'user', sub: 'carol', reason: 'user_disabled', at, sids: ['old'] });
+    expect(list.isRevoked({ sid: 'old', sub: 'carol', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sid: 'new', sub: 'carol', iat: NOW })).toBe(false);
+    expect(list.isRevoked({ sid: 'new', sub: 'carol', iat: NOW - 1 })).toBe(true);
+    expect(list.isRevoked({ sub: 'carol', iat: NOW })).toBe(true);
+    await bus.publish({ kind: 'user', sub: 'carol', reason: 'admin_kick', at: at + 100, sids: ['other'] });
+    expect(list.isRevoked({ sid: 'old', sub: 'carol', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sid: 'other', sub: 'carol', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sid: 'new', sub: 'carol', iat: NOW })).toBe(false);
+  });
+
   it('keeps a full revocation when a later partial one spares a session', async () => {
     const { bus, list } = setup();
     await bus.publish({ kind: 'user', sub: 'bob', reason: 'admin_kick', at: NOW * 1000 });
@@ -110,8 +126,14 @@ describe('RevocationList', () => {
   it('applies two grant cuts heard in either order, so that both bite', async () => {
     const { list } = setup();
     const token = { sub: 'alice', iat: NOW, scope: 'a b c', roles: [] };
-    const cut = (at: number, scopes: string[]) =>
-      ({ kind: 'grants', sub: 'alice', reason: 'grants_changed', at, scopes, roles: [] }) as const;
+    const cut = (at: number, scopes: string[]): Revocation => ({
+      kind: 'grants',
+      sub: 'alice',
+      reason: 'grants_changed',
+      at,
+      scopes,
+      roles: [],
+    });
     list.add(cut(NOW * 1000 + 2, ['a', 'c']));
     list.add(cut(NOW * 1000 + 1, ['a', 'b']));
     expect(list.narrowedGrants(token)).toEqual({ scope: 'a', roles: [] });
@@ -121,14 +143,14 @@ describe('RevocationList', () => {
     const { bus, list } = setup();
     const heard: number[] = [];
     list.subscribe((revocation) => heard.push(revocation.at));
-    const change = {
+    const change: Revocation = {
       kind: 'grants',
       sub: 'alice',
       reason: 'grants_changed',
       at: NOW * 1000,
       scopes: [],
       roles: [],
-    } as const;
+    };
     await bus.publish(change);
     list.add(change);
     list.add({ ...change, at: NOW * 1000 + 1 });

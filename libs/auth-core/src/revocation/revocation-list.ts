@@ -11,6 +11,8 @@ export interface Grants {
 interface Cut {
   at: number;
   until: number;
+  /** The sessions a user revocation ended, when known: see `Revocation`. */
+  sids?: ReadonlySet<string>;
 }
 
 // What is known of one user: a revocation of every token (`all`), of every token but one session's (`others`, the
@@ -21,9 +23,28 @@ interface UserEntry {
   grants?: Cut & { scopes: ReadonlySet<string>; roles: ReadonlySet<string> };
 }
 
-// Whole seconds: a token issued in the same second as a revocation is covered by it too.
-const issuedBy = (iat: number | undefined, cut: Cut | undefined): boolean =>
-  cut !== undefined && (iat === undefined || iat * 1000 <= cut.at);
+// Token times are whole seconds: a token issued in the second of a cut may be from before it or after it. It is
+// covered unless the cut names the sessions it ended and the token's is not one of them (a login made after).
+function coveredBy(claims: { sid?: string; iat?: number }, cut: Cut | undefined): boolean {
+  if (cut === undefined) return false;
+  if (claims.iat === undefined) return true;
+  const second = Math.floor(cut.at / 1000);
+  if (claims.iat !== second) return claims.iat < second;
+  return cut.sids === undefined || claims.sid === undefined || cut.sids.has(claims.sid);
+}
+
+// The sessions a new user cut ended, with those of the cut it replaces when both fall in one second: a token of
+// that second from either one's sessions stays refused.
+function endedSessions(
+  revocation: { sids?: string[] },
+  previous: Cut | undefined,
+  cut: Cut,
+): ReadonlySet<string> | undefined {
+  if (revocation.sids === undefined) return undefined;
+  const sameSecond = previous !== undefined && Math.floor(previous.at / 1000) === Math.floor(cut.at / 1000);
+  if (!sameSecond) return new Set(revocation.sids);
+  return previous.sids === undefined ? undefined : new Set([...previous.sids, ...revocation.sids]);
+}
 
 /**
  * What this process must refuse: revoked sessions, users revoked as of a moment, and grants users lost. Fed by the
@@ -78,8 +99,8 @@ export class RevocationList {
     if (claims.sid !== undefined && this.sessions.has(claims.sid)) return true;
     const user = this.users.get(claims.sub);
     if (user === undefined) return false;
-    if (issuedBy(claims.iat, user.all)) return true;
-    return issuedBy(claims.iat, user.others) && claims.sid !== user.others?.exceptSid;
+    if (coveredBy(claims, user.all)) return true;
+    return coveredBy(claims, user.others) && claims.sid !== user.others?.exceptSid;
   }
 
   /**
@@ -93,7 +114,8 @@ export class RevocationList {
     roles: readonly string[];
   }): Grants | undefined {
     const cut = this.users.get(claims.sub)?.grants;
-    if (cut === undefined || !issuedBy(claims.iat, cut) || cut.until <= this.clock.now()) return undefined;
+    if (cut === undefined || !coveredBy({ iat: claims.iat }, cut) || cut.until <= this.clock.now())
+      return undefined;
     const scopes = claims.scope.split(' ').filter((scope) => scope !== '');
     const keptScopes = scopes.filter((scope) => cut.scopes.has(scope));
     const keptRoles = claims.roles.filter((role) => cut.roles.has(role));
@@ -132,10 +154,14 @@ export class RevocationList {
       };
     } else if (revocation.exceptSid === undefined) {
       if (entry.all && entry.all.at >= cut.at) return false;
-      entry.all = cut;
+      entry.all = { ...cut, sids: endedSessions(revocation, entry.all, cut) };
     } else {
       if (entry.others && entry.others.at >= cut.at) return false;
-      entry.others = { ...cut, exceptSid: revocation.exceptSid };
+      entry.others = {
+        ...cut,
+        sids: endedSessions(revocation, entry.others, cut),
+        exceptSid: revocation.exceptSid,
+      };
     }
     this.users.set(revocation.sub, entry);
     return true;

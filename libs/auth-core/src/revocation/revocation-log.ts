@@ -16,11 +16,12 @@ export interface RevocationPage {
 export interface RevocationLog {
   /**
    * Stores a revocation and ends what it covers in the same transaction: for a session, its refresh tokens; for a
-   * user, every live session. Resolves with the number of sessions it ended.
+   * user, every live session (but `exceptSid`). Resolves with the ids of the sessions it ended.
    */
-  record(revocation: Revocation, keepUntil: Date): Promise<number>;
+  record(revocation: Revocation, keepUntil: Date): Promise<string[]>;
   /**
-   * Revocations still kept that were recorded after `since` (all of them when undefined). Reads overlap the
+   * Revocations still kept that were recorded after `since` (all of them when undefined), a user revocation with
+   * the `sids` it ended. Reads overlap the
    * previous one by a margin, so a revocation committed late is not skipped; callers must be idempotent.
    */
   readSince(since: Date | undefined): Promise<RevocationPage>;

@@ -22,9 +22,9 @@ class FakeLog implements RevocationLog {
   failing = false;
   private tick = 0;
 
-  async record(revocation: Revocation): Promise<number> {
+  async record(revocation: Revocation): Promise<string[]> {
     this.stored.push(revocation);
-    return 0;
+    return [];
   }
 
   async readSince(since: Date | undefined): Promise<RevocationPage> {

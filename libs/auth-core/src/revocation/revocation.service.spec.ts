@@ -13,10 +13,10 @@ class FakeLog implements RevocationLog {
   readonly recorded: Array<{ revocation: Revocation; keepUntil: Date }> = [];
   failing = false;
 
-  async record(revocation: Revocation, keepUntil: Date): Promise<number> {
+  async record(revocation: Revocation, keepUntil: Date): Promise<string[]> {
     if (this.failing) throw new Error('database down');
     this.recorded.push({ revocation, keepUntil });
-    return 2;
+    return ['s1', 's2'];
   }
 
   async readSince() {
@@ -57,8 +57,16 @@ describe('RevocationService', () => {
     expect(await service.revokeUser('bob', 'admin_kick')).toBe(2);
     const revocation = { kind: 'user', sub: 'bob', reason: 'admin_kick', at: NOW * 1000 };
     expect(log.recorded).toEqual([{ revocation, keepUntil: new Date((NOW + 905) * 1000) }]);
-    expect(published).toEqual([revocation]);
-    expect(list.isRevoked({ sub: 'bob', iat: NOW })).toBe(true);
+    expect(published).toEqual([{ ...revocation, sids: ['s1', 's2'] }]);
+    expect(list.isRevoked({ sub: 'bob', sid: 's1', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sub: 'bob', sid: 'later', iat: NOW - 1 })).toBe(true);
+  });
+
+  it("lets a token of the revocation's second through when the store says its session was not ended", async () => {
+    const { list, service } = setup();
+    await service.revokeUser('bob', 'password_changed');
+    expect(list.isRevoked({ sub: 'bob', sid: 's2', iat: NOW })).toBe(true);
+    expect(list.isRevoked({ sub: 'bob', sid: 'a-login-just-after', iat: NOW })).toBe(false);
   });
 
   it('revokes nothing when the store cannot record it', async () => {

@@ -82,8 +82,10 @@ export class RevocationService {
     this.events.emit({ type: 'grants.changed', sub });
   }
 
-  private async revoke(revocation: Revocation): Promise<number> {
-    const ended = this.log ? await this.log.record(revocation, new Date(revocation.at + this.keepMs)) : 0;
+  private async revoke(recorded: Revocation): Promise<number> {
+    const ended = this.log ? await this.log.record(recorded, new Date(recorded.at + this.keepMs)) : undefined;
+    const revocation: Revocation =
+      recorded.kind === 'user' && ended !== undefined ? { ...recorded, sids: ended } : recorded;
     this.list.add(revocation);
     try {
       await this.bus.publish(revocation);
@@ -94,6 +96,6 @@ export class RevocationService {
         err: error instanceof Error ? error.name : 'error',
       });
     }
-    return ended;
+    return ended?.length ?? 0;
   }
 }

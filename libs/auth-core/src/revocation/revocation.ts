@@ -26,13 +26,15 @@ export type RevocationReason =
  * `RevocationReason` when this version wrote it, and may be any text read from the bus or the store.
  * - `session`: one session and every token of it;
  * - `user`: every token the user held at `at`, and every session then live, except session `exceptSid` when set
- *   (a password change or "end my other sessions" keeps the session that asked);
+ *   (a password change or "end my other sessions" keeps the session that asked). `sids`, when the store said which
+ *   sessions it ended, lets a token of another session issued in the same second through: one of a login made
+ *   just after (token times are whole seconds). Without it, every token of that second is refused;
  * - `grants`: the user's grants became `scopes` and `roles` at `at`; a token issued until then keeps only those
  *   of its grants still held (contract v2, "Grants that change mid-connection"). No session ends.
  */
 export type Revocation =
   | { kind: 'session'; sid: string; sub: string; reason: string; at: number }
-  | { kind: 'user'; sub: string; reason: string; at: number; exceptSid?: string }
+  | { kind: 'user'; sub: string; reason: string; at: number; exceptSid?: string; sids?: string[] }
   | { kind: 'grants'; sub: string; reason: string; at: number; scopes: string[]; roles: string[] };
 
 /** A grants record: what a user may still do as of `at`. */

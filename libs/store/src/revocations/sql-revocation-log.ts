@@ -4,6 +4,7 @@ import type { SqlClient } from '../sql/sql-client.js';
 
 interface RevocationRow {
   kind: 'session' | 'user' | 'grants';
+  sids: string[] | null;
   sid: string | null;
   except_sid: string | null;
   scopes: string[] | null;
@@ -25,7 +26,12 @@ function toRevocation(row: RevocationRow): Revocation {
   if (row.kind === 'session') return { kind: 'session', sid: row.sid as string, ...common };
   if (row.kind === 'grants')
     return { kind: 'grants', ...common, scopes: row.scopes ?? [], roles: row.roles ?? [] };
-  return { kind: 'user', ...common, ...(row.except_sid === null ? {} : { exceptSid: row.except_sid }) };
+  return {
+    kind: 'user',
+    ...common,
+    ...(row.except_sid === null ? {} : { exceptSid: row.except_sid }),
+    sids: row.sids ?? [],
+  };
 }
 
 /**
@@ -35,7 +41,7 @@ function toRevocation(row: RevocationRow): Revocation {
 export class SqlRevocationLog implements RevocationLog {
   constructor(private readonly sql: SqlClient) {}
 
-  async record(revocation: Revocation, keepUntil: Date): Promise<number> {
+  async record(revocation: Revocation, keepUntil: Date): Promise<string[]> {
     // One statement: the revocation and the end of the sessions it covers commit together or not at all. A grants
     // record ends no session.
     const covered =
@@ -44,7 +50,7 @@ export class SqlRevocationLog implements RevocationLog {
         : revocation.kind === 'user'
           ? 'sub = $1 and ($7::text is null or sid <> $7::text)'
           : 'false';
-    const [row] = await this.sql.query<{ ended: number }>(
+    const [row] = await this.sql.query<{ ended: string[] }>(
       `with ended as (
          update ioauth_sessions set revoked_at = $3, revoked_reason = $2
           where ${covered} and revoked_at is null
@@ -53,7 +59,7 @@ export class SqlRevocationLog implements RevocationLog {
          insert into ioauth_revocations (kind, sid, sub, reason, revoked_at, keep_until, except_sid, scopes, roles)
          values ($6, $5::text, $1, $2, $3, $4, $7::text, $8::text[], $9::text[])
        )
-       select count(*)::int as ended from ended`,
+       select coalesce(array_agg(sid order by sid), '{}') as ended from ended`,
       [
         revocation.sub,
         revocation.reason,
@@ -66,14 +72,20 @@ export class SqlRevocationLog implements RevocationLog {
         revocation.kind === 'grants' ? revocation.roles : null,
       ],
     );
-    return row?.ended ?? 0;
+    return row?.ended ?? [];
   }
 
   async readSince(since: Date | undefined): Promise<RevocationPage> {
     const [clock] = await this.sql.query<{ now: Date }>('select statement_timestamp() as now');
     const position = (clock as { now: Date }).now;
     const rows = await this.sql.query<RevocationRow>(
-      `select kind, sid, except_sid, scopes, roles, sub, reason, revoked_at from ioauth_revocations
+      // The sessions a user revocation ended carry its reason and moment (the same statement wrote both).
+      `select kind, sid, except_sid, scopes, roles, sub, reason, revoked_at,
+              case when kind = 'user' then array(
+                select s.sid from ioauth_sessions s
+                 where s.sub = r.sub and s.revoked_at = r.revoked_at and s.revoked_reason = r.reason
+              ) end as sids
+         from ioauth_revocations r
         where keep_until > $1
           and ($2::timestamptz is null or recorded_at > $2::timestamptz - interval '${READ_OVERLAP}')
         order by recorded_at`,
