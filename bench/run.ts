@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { GATEWAY_PLAN, gatewayBench, QUICK_GATEWAY_PLAN } from './gateway.bench.js';
+import { guardGrantsBench } from './guard-grants.bench.js';
 import { DEFAULT_PLAN, machine, type BenchResult } from './harness.js';
 import { loginBench } from './login.bench.js';
 import { QUICK_STARTUP_PLAN, STARTUP_PLAN, startupBench } from './startup.bench.js';
@@ -25,6 +26,7 @@ const startupPlan = quick ? QUICK_STARTUP_PLAN : STARTUP_PLAN;
 const results: BenchResult[] = [
   ...(await tokenBench(plan)),
   ...(await loginBench(plan)),
+  ...(await guardGrantsBench(plan)),
   ...(await gatewayBench(gatewayPlan)),
   ...(await startupBench(startupPlan)),
 ];

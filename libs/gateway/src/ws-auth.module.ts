@@ -7,6 +7,7 @@ import { WsErrorFilter } from './guards/ws-error.filter.js';
 import { WsJwtGuard } from './guards/ws-jwt.guard.js';
 import { HandshakeAuthenticator } from './handshake/handshake-authenticator.js';
 import { WsTokenVerifier } from './handshake/ws-token.verifier.js';
+import { GrantsChange } from './lifecycle/grants-change.js';
 import { TokenLifecycle } from './lifecycle/token-lifecycle.service.js';
 import { RecoveryGate } from './recovery/recovery-gate.js';
 import {
@@ -37,6 +38,7 @@ const GATEWAY_METADATA = 'websockets:is_gateway';
       inject: [WS_AUTH_OPTIONS],
     },
     WsTokenVerifier,
+    GrantsChange,
     HandshakeAuthenticator,
     TokenLifecycle,
     SocketServerSecurity,

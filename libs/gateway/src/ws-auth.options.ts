@@ -32,7 +32,8 @@ export interface NamespacePolicyRule<Claims extends AppClaims = AppClaims> exten
 
 /**
  * What a socket needs to join a room and to stay in it: a user with these grants, whom the predicate (if any)
- * admits. Anonymous sockets never join a room a rule covers. A refresh that fails it makes the socket leave.
+ * admits. Anonymous sockets never join a room a rule covers. A refresh or a grants cut that fails it makes the socket
+ * leave.
  */
 export interface RoomPolicyRule<Claims extends AppClaims = AppClaims> {
   room: string | RegExp;
@@ -72,9 +73,15 @@ export interface WsAuthOptions {
   adapter?: SocketIoAdapter;
   /** Namespace policies, first match wins; a namespace no rule matches needs a valid token. */
   namespaces?: readonly NamespacePolicyRule[];
-  /** Room policies, first match wins; enforced by `WsAuthService.join`, each in-band refresh and recovery. */
+  /**
+   * Room policies, first match wins; enforced by `WsAuthService.join`, each in-band refresh, each cut of the user's
+   * grants and recovery.
+   */
   rooms?: readonly RoomPolicyRule[];
-  /** Seconds ahead of `exp` that `auth:expiring` is sent (a third of the token's lifetime if that is shorter). */
+  /**
+   * Seconds ahead of `exp` that `auth:expiring` is sent (a third of the token's lifetime if that is shorter); also the
+   * time a socket whose grants were cut has to refresh in-band.
+   */
   refreshWindow?: number;
   /** Width in ms of the expiry scheduler's slots: the precision of `auth:expiring` and of closing at `exp`. */
   expiryResolutionMs?: number;

@@ -12,6 +12,7 @@ import {
 } from '@ioauth/auth-core';
 
 import { wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
+import { GrantsChange } from '../lifecycle/grants-change.js';
 import type { NamespacePolicyRule } from '../ws-auth.options.js';
 import { parseWsAuthOptions } from '../ws-auth.options.schema.js';
 import { HandshakeAuthenticator } from './handshake-authenticator.js';
@@ -34,8 +35,8 @@ function authenticator(
   store: RateLimitStore = new MemoryRateLimitStore(clock),
   namespaces: readonly NamespacePolicyRule[] = [{ namespace: '/admin', auth: 'required', roles: ['admin'] }],
   events = new AuthEvents(),
+  revocations = new RevocationList(new InProcessRevocationBus(), clock, 60_000),
 ) {
-  const revocations = new RevocationList(new InProcessRevocationBus(), clock, 60_000);
   return new HandshakeAuthenticator(
     store,
     parseWsAuthOptions({ handshakeIpLimit: 2, namespaces }),
@@ -43,6 +44,7 @@ function authenticator(
     revocations,
     clock,
     events,
+    new GrantsChange(revocations),
   );
 }
 
@@ -137,6 +139,54 @@ describe('HandshakeAuthenticator', () => {
       handshake({ token: 'a.b.c' }, '/admin'),
     );
     expect(error?.data).toMatchObject({ code: 'forbidden' });
+  });
+
+  describe('after the user lost grants', () => {
+    const cut = (scopes: string[], roles: string[]) => {
+      const revocations = new RevocationList(new InProcessRevocationBus(), clock, 60_000);
+      revocations.add({
+        kind: 'grants',
+        sub: 'alice',
+        reason: 'grants_changed',
+        at: clock.now(),
+        scopes,
+        roles,
+      });
+      return revocations;
+    };
+    const issuedBefore = { ...alice, scope: 'chat:read chat:write', roles: ['admin'], iat: 1_799_999_000 };
+
+    it('leaves on socket.data only the grants the user still holds', async () => {
+      const socket = handshake();
+      const subject = authenticator(
+        () => issuedBefore,
+        undefined,
+        undefined,
+        undefined,
+        cut(['chat:read'], ['admin']),
+      );
+      expect(await run(subject, socket)).toBeUndefined();
+      expect(wsIdentity(socket)).toEqual({ ...issuedBefore, scope: 'chat:read', roles: ['admin'] });
+    });
+
+    it('judges the namespace policy on the grants left: a token that lost admin is refused /admin', async () => {
+      const subject = authenticator(
+        () => issuedBefore,
+        undefined,
+        undefined,
+        undefined,
+        cut(['chat:read', 'chat:write'], []),
+      );
+      expect((await run(subject, handshake(undefined, '/admin')))?.data).toMatchObject({ code: 'forbidden' });
+    });
+
+    it('keeps the grants of a token issued after the cut', async () => {
+      const socket = handshake();
+      const issuedAfter = { ...issuedBefore, iat: 1_800_000_001 };
+      const subject = authenticator(() => issuedAfter, undefined, undefined, undefined, cut([], []));
+      expect(await run(subject, socket)).toBeUndefined();
+      expect(wsIdentity(socket)).toEqual(issuedAfter);
+    });
   });
 
   describe('with a namespace predicate', () => {

@@ -16,6 +16,7 @@ import {
 } from '@ioauth/auth-core';
 
 import { setWsIdentity, type WsIdentity } from '../identity/ws-identity.js';
+import { GrantsChange } from '../lifecycle/grants-change.js';
 import { namespacePolicy } from '../policy/namespace-policies.js';
 import { admits } from '../policy/policy-check.js';
 import type { WsAuthSettings } from '../ws-auth.options.schema.js';
@@ -29,8 +30,9 @@ const WINDOW_MS = 60_000;
 
 /**
  * The socket.io middleware that authenticates every handshake, on every namespace, before any gateway sees the
- * socket: per-IP rate limit, token from the contract's sources, verification, revocation, namespace policy. The
- * verified identity goes to `socket.data`; a refusal is a `connect_error` with `data.code`. Nothing thrown inside
+ * socket: per-IP rate limit, token from the contract's sources, verification, revocation, grants the user lost
+ * since the token was issued, namespace policy. The verified identity, less those grants, goes to `socket.data`; a
+ * refusal is a `connect_error` with `data.code`. Nothing thrown inside
  * escapes the middleware.
  */
 @Injectable()
@@ -48,6 +50,7 @@ export class HandshakeAuthenticator {
     private readonly revocations: RevocationList,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
     private readonly events: AuthEvents,
+    private readonly grants: GrantsChange,
   ) {
     this.clientAddress = clientAddressResolver(options.trustProxy);
   }
@@ -99,6 +102,7 @@ export class HandshakeAuthenticator {
       identity = await this.verifier.verify(token);
       if (this.revocations.isRevoked(identity))
         throw new AuthError('token_revoked', 'the session is revoked');
+      identity = this.grants.atHandshake(identity);
     }
     const verdict = admits(policy, identity, { namespace, socket });
     if (!(typeof verdict === 'boolean' ? verdict : await verdict))

@@ -16,11 +16,11 @@ import type { AckError, ErrorCode, WhoAmI } from '@ioauth/contracts';
 import { SocketBudgets } from '../budget/socket-budgets.service.js';
 import { setWsIdentity, wsIdentity, type WsIdentity } from '../identity/ws-identity.js';
 import { WsTokenVerifier } from '../handshake/ws-token.verifier.js';
-import { namespacePolicy } from '../policy/namespace-policies.js';
-import { admits, mayHoldRooms } from '../policy/policy-check.js';
+import { holdings, type Holdings } from '../policy/socket-holdings.js';
 import { WS_AUTH_OPTIONS } from '../ws-auth.module-definition.js';
 import type { WsAuthOptions } from '../ws-auth.options.js';
 import { ExpiryWheel } from './expiry-wheel.js';
+import { GrantsChange, type GrantsCut } from './grants-change.js';
 import { socketClosed } from './socket-closed.event.js';
 import { SocketRegistry } from './socket-registry.js';
 
@@ -36,8 +36,9 @@ const lastFunction = (args: unknown[]): Ack | undefined => {
 
 /**
  * The live side of a socket's token: `auth:expiring` ahead of `exp`, in-band `auth:refresh`, `auth:error` then
- * disconnect at `exp` or on revocation (logout, refresh-token reuse, admin kick, from any node through the
- * revocation bus), and the built-in `whoami`. One timer wheel serves every socket of the process.
+ * disconnect at `exp` or on revocation (logout, refresh-token reuse, admin kick, disable, password change, from any
+ * node through the revocation bus), grants cut mid-connection (narrowed at once, then a refresh deadline), and the
+ * built-in `whoami`. One timer wheel serves every socket of the process.
  */
 @Injectable()
 export class TokenLifecycle implements OnModuleDestroy {
@@ -57,6 +58,7 @@ export class TokenLifecycle implements OnModuleDestroy {
     private readonly revocations: RevocationList,
     private readonly budgets: SocketBudgets,
     private readonly events: AuthEvents,
+    private readonly grants: GrantsChange,
   ) {
     this.wheel = new ExpiryWheel(clock, (socket) => this.onDue(socket), options.expiryResolutionMs ?? 100);
     // The list, not the bus: it hears the bus and the catch-up from the store alike, each revocation once.
@@ -77,6 +79,8 @@ export class TokenLifecycle implements OnModuleDestroy {
     socket.on('whoami', this.listeners.whoami);
     socket.on('auth:refresh', this.listeners.refresh);
     socket.on('disconnect', this.listeners.disconnect);
+    // Narrowed at the handshake, or by a grants record heard while the handshake was still running.
+    this.cutGrants(socket, this.grants.takeWarning(wsIdentity(socket)));
   };
 
   // Shared by every socket: socket.io calls listeners with the socket as `this`, so no socket needs closures of
@@ -93,6 +97,7 @@ export class TokenLifecycle implements OnModuleDestroy {
     disconnect(this: Socket) {
       lifecycle.registry.remove(this);
       lifecycle.wheel.cancel(this);
+      lifecycle.grants.clearDeadline(this);
     },
   }))(this);
 
@@ -117,36 +122,47 @@ export class TokenLifecycle implements OnModuleDestroy {
     if (typeof payload !== 'object' || payload === null || typeof token !== 'string' || token === '')
       return answer(ackError('invalid_payload', 'auth:refresh takes {"token": "<access token>"}'));
     let next: WsIdentity;
+    let cut: GrantsCut | undefined;
     try {
       next = await this.verifier.verify(token);
       if (next.sub !== current.sub) return this.refuseOtherUser(socket, current.sub, answer);
       if (this.revocations.isRevoked(next)) throw new AuthError('token_revoked', 'the session is revoked');
+      cut = this.grants.narrow(next);
+      if (cut) next = cut.identity;
     } catch (error) {
       const code = isAuthError(error) ? error.code : 'unavailable';
       if (!isAuthError(error)) this.logger.error({ msg: 'in-band refresh failed', err: error });
       return answer(ackError(code, isAuthError(error) ? error.message : 'the token could not be verified'));
     }
     if (!socket.connected) return;
-    const namespace = socket.nsp.name;
-    const policy = namespacePolicy(this.options.namespaces ?? [], namespace);
-    const verdict = admits(policy, next, { namespace, socket });
-    if (!(typeof verdict === 'boolean' ? verdict : await verdict)) {
+    // New grants apply at once: the rooms the socket may no longer hold are left as its identity changes.
+    const judged = holdings(this.options, socket, next);
+    const { namespace: admitted, leave } = judged instanceof Promise ? await judged : judged;
+    if (!admitted) {
       answer(ackError('forbidden', 'the namespace policy refuses the new token'));
       socket.disconnect();
       return;
     }
-    const left = this.forbiddenRooms(socket, next);
-    const forbidden = Array.isArray(left) ? left : await left;
     // A predicate may have taken a while: the socket may be gone.
     if (!socket.connected) return;
-    this.registry.remove(socket);
-    setWsIdentity(socket, next);
-    this.registry.add(socket);
+    this.setIdentity(socket, next);
     this.warned.delete(socket);
-    for (const room of forbidden) void socket.leave(room);
+    // A token minted before a cut answers no grants_changed warning. One minted in the cut's own second does: a
+    // refresh could not bring a better one.
+    const stillCut = cut !== undefined && !cut.fresh;
+    if (!stillCut) this.grants.clearDeadline(socket);
+    for (const room of leave) void socket.leave(room);
     this.schedule(socket);
-    this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace });
+    this.logger.log({ msg: 'in-band refresh', sub: next.sub, sid: next.sid, namespace: socket.nsp.name });
     answer({ exp: next.exp ?? 0 });
+    // Also applies a grants record heard while a predicate was answering, which the new token missed.
+    this.cutGrants(socket, stillCut);
+  }
+
+  private setIdentity(socket: Socket, identity: WsIdentity): void {
+    this.registry.remove(socket);
+    setWsIdentity(socket, identity);
+    this.registry.add(socket);
   }
 
   // Another user's valid token offered in-band is an attack (a stolen token tried on a live socket), not a mistake a
@@ -161,46 +177,48 @@ export class TokenLifecycle implements OnModuleDestroy {
     socket.disconnect();
   }
 
-  // New grants apply at once: the rooms a socket no longer may hold, judged on the new identity before it is set,
-  // so that the socket leaves them as the identity changes.
-  private forbiddenRooms(socket: Socket, identity: WsIdentity): string[] | Promise<string[]> {
-    const rules = this.options.rooms ?? [];
-    if (rules.length === 0) return [];
-    const rooms = [...socket.rooms].filter((room) => room !== socket.id);
-    const held = mayHoldRooms(rules, identity, rooms, socket);
-    const refused = (verdicts: boolean[]) => rooms.filter((_room, index) => !verdicts[index]);
-    return Array.isArray(held) ? refused(held) : held.then(refused);
-  }
-
+  // One wheel entry per socket, at the earliest of its warning, its expiry and its grants deadline.
   private schedule(socket: Socket): void {
     const identity = wsIdentity(socket);
-    if (identity?.exp === undefined) return this.wheel.cancel(socket);
-    const expiresAt = this.expiresAt(identity.exp);
-    const warnAt = identity.exp * 1000 - this.refreshWindowMs(identity);
-    this.wheel.schedule(socket, this.warned.has(socket) ? expiresAt : Math.min(warnAt, expiresAt));
+    const deadline = this.grants.deadline(socket);
+    let due = deadline === undefined ? Infinity : deadline * 1000;
+    if (identity?.exp !== undefined) {
+      const expiresAt = this.expiresAt(identity.exp);
+      const warnAt = identity.exp * 1000 - this.refreshWindowMs(identity);
+      due = Math.min(due, this.warned.has(socket) ? expiresAt : Math.min(warnAt, expiresAt));
+    }
+    if (due === Infinity) return this.wheel.cancel(socket);
+    this.wheel.schedule(socket, due);
   }
 
   private onDue(socket: Socket): void {
     const identity = wsIdentity(socket);
-    if (!socket.connected || identity?.exp === undefined) return;
-    if (this.clock.now() >= this.expiresAt(identity.exp)) {
-      this.close(socket, 'token_expired', 'the access token has expired');
-      return;
-    }
-    if (!this.warned.has(socket)) {
-      this.warned.add(socket);
-      socket.emit('auth:expiring', { exp: identity.exp });
+    if (!socket.connected || identity === undefined) return;
+    const now = this.clock.now();
+    const deadline = this.grants.deadline(socket);
+    if (deadline !== undefined && now >= deadline * 1000)
+      return this.close(socket, 'token_revoked', 'the grants changed and the token was not refreshed');
+    if (identity.exp !== undefined) {
+      if (now >= this.expiresAt(identity.exp))
+        return this.close(socket, 'token_expired', 'the access token has expired');
+      if (!this.warned.has(socket)) {
+        this.warned.add(socket);
+        socket.emit('auth:expiring', { exp: identity.exp });
+      }
     }
     this.schedule(socket);
   }
 
   private onRevocation(revocation: Revocation): void {
+    if (revocation.kind === 'grants') return this.onGrantsChange(revocation.sub, revocation.reason);
+    // The list has the revocation already: it says which of the user's sockets it covers, sparing the session a
+    // partial one keeps (`exceptSid`: the password change or "end my other sessions" that asked for it).
     const sockets =
       revocation.kind === 'session'
         ? this.registry.session(revocation.sid)
         : this.registry.user(revocation.sub).filter((socket) => {
-            const iat = wsIdentity(socket)?.iat;
-            return iat === undefined || iat * 1000 <= revocation.at;
+            const identity = wsIdentity(socket);
+            return identity === undefined || this.revocations.isRevoked(identity);
           });
     for (const socket of sockets) this.close(socket, 'token_revoked', 'the session was revoked');
     if (sockets.length > 0)
@@ -209,6 +227,55 @@ export class TokenLifecycle implements OnModuleDestroy {
         count: sockets.length,
         reason: revocation.reason,
       });
+  }
+
+  private onGrantsChange(sub: string, reason: string): void {
+    let count = 0;
+    for (const socket of this.registry.user(sub)) if (this.cutGrants(socket)) count += 1;
+    if (count > 0) this.logger.log({ msg: 'sockets downgraded on a grants change', count, reason });
+  }
+
+  // Applies the grants records to a socket's identity; `warn` when the handshake narrowed it already. Whether they
+  // cut anything now.
+  private cutGrants(socket: Socket, warn = false): boolean {
+    const identity = wsIdentity(socket);
+    const cut = identity === undefined ? undefined : this.grants.narrow(identity);
+    if (cut) this.downgrade(socket, cut.identity);
+    if ((warn || cut !== undefined) && socket.connected) this.warnGrantsChanged(socket);
+    return cut !== undefined;
+  }
+
+  // Lost grants apply at once (contract v2): events are judged on the narrowed identity from now on, the rooms it
+  // may no longer hold are left, and a namespace whose policy now refuses it closes it, as a refresh would; the
+  // socket must not hear what the namespace or rooms carry while its refresh deadline runs.
+  private downgrade(socket: Socket, identity: WsIdentity): void {
+    this.setIdentity(socket, identity);
+    const judged = holdings(this.options, socket, identity);
+    if (judged instanceof Promise) void judged.then((kept) => this.keepOnly(socket, kept));
+    else this.keepOnly(socket, judged);
+  }
+
+  private keepOnly(socket: Socket, { namespace, leave }: Holdings): void {
+    if (!socket.connected) return;
+    if (!namespace)
+      return this.close(socket, 'token_revoked', 'the namespace policy refuses the grants left');
+    for (const room of leave) void socket.leave(room);
+  }
+
+  // Contract v2: after a downgrade, an in-band refresh must come within the refresh window, or the socket is closed
+  // with token_revoked.
+  private warnGrantsChanged(socket: Socket): void {
+    const identity = wsIdentity(socket);
+    if (identity === undefined) return;
+    const deadline = this.grants.setDeadline(
+      socket,
+      identity,
+      this.clock.now() + this.refreshWindowMs(identity),
+    );
+    // This warning stands for the token's own `auth:expiring`, which comes once per token.
+    this.warned.add(socket);
+    socket.emit('auth:expiring', { exp: deadline, reason: 'grants_changed' });
+    this.schedule(socket);
   }
 
   private close(socket: Socket, code: 'token_expired' | 'token_revoked', message: string): void {
