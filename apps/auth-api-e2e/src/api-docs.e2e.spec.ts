@@ -19,7 +19,19 @@ describe('API documents (IOAUTH_API_DOCS=true)', () => {
     const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/auth/login', '/auth/token', '/auth/revoke', '/auth/logout', '/auth/me']),
+      expect.arrayContaining([
+        '/auth/login',
+        '/auth/token',
+        '/auth/revoke',
+        '/auth/logout',
+        '/auth/me',
+        '/auth/sessions',
+        '/auth/sessions/{sid}',
+        '/auth/password',
+        '/admin/users',
+        '/admin/users/{username}',
+        '/admin/users/{username}/sessions',
+      ]),
     );
   });
 
@@ -70,7 +82,7 @@ describe('API documents, not enabled', () => {
     expect(response.status).toBe(404);
     expect((await response.json()) as ErrorBody).toEqual({
       statusCode: 404,
-      code: 'invalid_request',
+      code: 'not_found',
       message: 'no such route',
     });
   });

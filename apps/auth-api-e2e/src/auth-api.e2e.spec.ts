@@ -242,7 +242,7 @@ describe.each(stores)('auth API on %s', (_store, makeStore) => {
   });
 
   it('answers an unknown route with a contract error body', async () => {
-    await expectError(await fetch(`${server.url}/nope`), 404, 'invalid_request');
+    await expectError(await fetch(`${server.url}/nope`), 404, 'not_found');
   });
 
   it('never writes a password or a token to its logs', () => {

@@ -188,6 +188,34 @@ describe('AuthHttpModule.forRoot', () => {
     ['refreshIpLimit', { refreshIpLimit: 'sixty-zzz' }, 'must be a whole number'],
     ['trustProxy', { trustProxy: true }, 'must be false, a hop count'],
     ['trustProxy', { trustProxy: '10.0.0.0/99,zzz' }, 'must be false, a hop count'],
+    ['refreshCookie', { refreshCookie: 'zzz' }, 'must be true or false'],
+    [
+      'refreshCookieOrigins',
+      { refreshCookie: true, refreshCookieOrigins: 'https://zzz.example' },
+      'must be a list',
+    ],
+    ['refreshCookieOrigins', { refreshCookie: true, refreshCookieOrigins: [] }, 'must be a list'],
+    [
+      'refreshCookieOrigins',
+      { refreshCookie: true, refreshCookieOrigins: ['https://zzz.example/'] },
+      'must be a list',
+    ],
+    [
+      'refreshCookieOrigins',
+      { refreshCookie: true, refreshCookieOrigins: ['ftp://zzz.example'] },
+      'must be a list',
+    ],
+    [
+      'refreshCookieOrigins',
+      { refreshCookie: true, refreshCookieOrigins: ['HTTPS://ZZZ.example'] },
+      'must be a list',
+    ],
+    [
+      'refreshCookieOrigins',
+      { refreshCookieOrigins: ['https://zzz.example'] },
+      'is only used with refreshCookie',
+    ],
+    ['localAdminFile', { localAdminFile: '' }, 'must be a file path'],
   ])('refuses a bad %s at once, naming it and never its value', (option, options, message) => {
     let error: unknown;
     try {

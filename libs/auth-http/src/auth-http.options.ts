@@ -11,4 +11,20 @@ export interface AuthHttpOptions {
    * count `request.ip`, and `TrustProxyCheck` warns at start-up when the two differ.
    */
   trustProxy?: false | number | readonly string[];
+  /**
+   * Also send the refresh token as the `HttpOnly` cookie `ioauth_refresh`, which `POST /auth/token` and
+   * `POST /auth/revoke` then take in place of the body field (cross-site requests refused), so a page reload resumes
+   * the session; default false.
+   */
+  refreshCookie?: boolean;
+  /**
+   * Origins (`https://app.example`) whose pages may spend or revoke the refresh cookie, in place of the default: the
+   * API's own origin. Only with `refreshCookie`.
+   */
+  refreshCookieOrigins?: readonly string[];
+  /**
+   * Where to write the local admin credential once the app listens (mode 0600, removed at shutdown), for the CLI on
+   * this machine to use the admin API; unset, the default, writes none and refuses every local admin request.
+   */
+  localAdminFile?: string;
 }

@@ -1,3 +1,4 @@
+export { LOCAL_ADMIN_HEADER, type LocalAdminFile } from './admin/local-admin-key.js';
 export { AuthHttpModule } from './auth-http.module.js';
 export type { AuthHttpOptions } from './auth-http.options.js';
 export { parseAuthHttpOptions, type AuthHttpSettings } from './auth-http.options.schema.js';
@@ -5,6 +6,7 @@ export { BasicAuthGuard } from './credentials/basic-auth.guard.js';
 export { parseBasicAuthorization, type BasicCredentials } from './credentials/basic-credentials.js';
 export { LoginRateLimit } from './credentials/login-rate-limit.js';
 export { BASIC_CHALLENGE, BASIC_STRATEGY, BasicStrategy } from './credentials/basic.strategy.js';
+export { REFRESH_COOKIE } from './cookies/refresh-cookie.js';
 export { CurrentUser } from './guards/current-user.decorator.js';
 export { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 export { ErrorBodyFilter } from './http/error-body.filter.js';

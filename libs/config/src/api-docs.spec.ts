@@ -58,6 +58,9 @@ async function start(
   return { app, base: await app.getUrl() };
 }
 
+const TOKEN_401 = ['invalid_token', 'token_expired', 'token_revoked'];
+const ADMIN = { 401: TOKEN_401, 403: ['forbidden'], 503: ['service_unavailable'] };
+
 const errorCodes = (operation: Operation | undefined) =>
   Object.fromEntries(
     Object.entries(operation?.responses ?? {})
@@ -110,6 +113,17 @@ describe('mountApiDocs', () => {
           'POST /auth/revoke',
           'POST /auth/logout',
           'GET /auth/me',
+          'GET /auth/sessions',
+          'DELETE /auth/sessions',
+          'DELETE /auth/sessions/{sid}',
+          'POST /auth/password',
+          'GET /admin/users',
+          'POST /admin/users',
+          'GET /admin/users/{username}',
+          'PATCH /admin/users/{username}',
+          'DELETE /admin/users/{username}',
+          'GET /admin/users/{username}/sessions',
+          'DELETE /admin/users/{username}/sessions',
           'GET /.well-known/jwks.json',
           'GET /health/live',
           'GET /health/ready',
@@ -135,6 +149,7 @@ describe('mountApiDocs', () => {
         {
           400: ['invalid_request'],
           401: ['invalid_token', 'token_revoked', 'refresh_token_reused'],
+          403: ['forbidden'],
           429: ['rate_limited'],
           503: ['service_unavailable'],
         },
@@ -142,7 +157,12 @@ describe('mountApiDocs', () => {
       [
         'post',
         '/auth/revoke',
-        { 400: ['invalid_request'], 429: ['rate_limited'], 503: ['service_unavailable'] },
+        {
+          400: ['invalid_request'],
+          403: ['forbidden'],
+          429: ['rate_limited'],
+          503: ['service_unavailable'],
+        },
       ],
       [
         'post',
@@ -153,6 +173,42 @@ describe('mountApiDocs', () => {
         'get',
         '/auth/me',
         { 401: ['invalid_token', 'token_expired', 'token_revoked'], 503: ['service_unavailable'] },
+      ],
+      ['get', '/auth/sessions', { 401: TOKEN_401, 503: ['service_unavailable'] }],
+      ['delete', '/auth/sessions', { 401: TOKEN_401, 503: ['service_unavailable'] }],
+      [
+        'delete',
+        '/auth/sessions/{sid}',
+        { 401: TOKEN_401, 404: ['not_found'], 503: ['service_unavailable'] },
+      ],
+      [
+        'post',
+        '/auth/password',
+        {
+          400: ['invalid_request', 'weak_password'],
+          401: ['invalid_credentials', ...TOKEN_401],
+          429: ['rate_limited'],
+          503: ['service_unavailable'],
+        },
+      ],
+      ['get', '/admin/users', ADMIN],
+      ['post', '/admin/users', { ...ADMIN, 400: ['invalid_request', 'weak_password'], 409: ['conflict'] }],
+      ['get', '/admin/users/{username}', { ...ADMIN, 400: ['invalid_request'], 404: ['not_found'] }],
+      [
+        'patch',
+        '/admin/users/{username}',
+        { ...ADMIN, 400: ['invalid_request', 'weak_password'], 404: ['not_found'], 409: ['conflict'] },
+      ],
+      [
+        'delete',
+        '/admin/users/{username}',
+        { ...ADMIN, 400: ['invalid_request'], 404: ['not_found'], 409: ['conflict'] },
+      ],
+      ['get', '/admin/users/{username}/sessions', { ...ADMIN, 400: ['invalid_request'], 404: ['not_found'] }],
+      [
+        'delete',
+        '/admin/users/{username}/sessions',
+        { ...ADMIN, 400: ['invalid_request'], 404: ['not_found'] },
       ],
       ['get', '/.well-known/jwks.json', { 503: ['service_unavailable'] }],
       ['get', '/health/ready', { 503: ['service_unavailable'] }],
@@ -176,14 +232,35 @@ describe('mountApiDocs', () => {
       expect(openApi.paths['/auth/login']?.['post']?.security).toEqual([{ basic: [] }]);
       expect(openApi.paths['/auth/logout']?.['post']?.security).toEqual([{ bearer: [] }]);
       expect(openApi.paths['/auth/me']?.['get']?.security).toEqual([{ bearer: [] }]);
+      for (const [path, method] of [
+        ['/auth/sessions', 'get'],
+        ['/auth/sessions/{sid}', 'delete'],
+        ['/auth/password', 'post'],
+        ['/admin/users', 'post'],
+        ['/admin/users/{username}/sessions', 'delete'],
+      ] as const)
+        expect([path, openApi.paths[path]?.[method]?.security]).toEqual([path, [{ bearer: [] }]]);
+    });
+
+    it('documents the local admin header, optional, on the admin routes only', () => {
+      const header = (path: string, method: string) =>
+        (
+          openApi.paths[path]?.[method] as Operation & { parameters?: { name: string; in: string }[] }
+        )?.parameters?.find(({ name }) => name === 'x-ioauth-local-admin');
+      expect(header('/admin/users', 'get')).toMatchObject({ in: 'header', required: false });
+      expect(header('/admin/users/{username}/sessions', 'delete')).toMatchObject({ in: 'header' });
+      expect(header('/auth/sessions', 'get')).toBeUndefined();
     });
 
     it('describes the request bodies, the token response and the body of /auth/me', () => {
       const json = (operation: Operation | undefined, status: string) =>
         operation?.responses[status]?.content?.['application/json']?.schema.required;
-      expect(
-        openApi.paths['/auth/token']?.['post']?.requestBody?.content['application/json']?.schema.required,
-      ).toEqual(['grant_type', 'refresh_token']);
+      const body = (path: string, method: string) =>
+        openApi.paths[path]?.[method]?.requestBody?.content['application/json']?.schema.required;
+      // The refresh token may come in the cookie instead (IOAUTH_REFRESH_COOKIE).
+      expect(body('/auth/token', 'post')).toEqual(['grant_type']);
+      expect(body('/auth/password', 'post')).toEqual(['current_password', 'new_password']);
+      expect(body('/admin/users', 'post')).toEqual(['username', 'password']);
       expect(Object.keys(openApi.paths['/auth/revoke']?.['post']?.requestBody?.content ?? {})).toEqual([
         'application/json',
         'application/x-www-form-urlencoded',
@@ -202,6 +279,16 @@ describe('mountApiDocs', () => {
         'roles',
         'exp',
         'sid',
+      ]);
+      expect(json(openApi.paths['/auth/sessions']?.['get'], '200')).toEqual(['sessions']);
+      expect(json(openApi.paths['/admin/users']?.['get'], '200')).toEqual(['users']);
+      expect(json(openApi.paths['/admin/users']?.['post'], '201')).toEqual([
+        'username',
+        'scopes',
+        'roles',
+        'disabled',
+        'created_at',
+        'updated_at',
       ]);
     });
   });
@@ -258,7 +345,7 @@ describe('mountApiDocs', () => {
       const response = await fetch(`${plain.base}/asyncapi.json`);
       expect([response.status, await response.json()]).toEqual([
         404,
-        { statusCode: 404, code: 'invalid_request', message: 'no such route' },
+        { statusCode: 404, code: 'not_found', message: 'no such route' },
       ]);
       expect((await fetch(`${plain.base}/openapi.json`)).status).toBe(200);
     } finally {

@@ -33,6 +33,7 @@ export const IOAUTH_ENV = {
   IOAUTH_LOGIN_USER_LIMIT: { sections: ['sessions'], option: 'loginUserLimit' },
   IOAUTH_PASSWORD_MIN_LENGTH: { sections: ['store'], option: 'passwordMinLength' },
   IOAUTH_REFRESH_IP_LIMIT: { sections: ['http'], option: 'refreshIpLimit' },
+  IOAUTH_REFRESH_COOKIE: { sections: ['http'], option: 'refreshCookie' },
   IOAUTH_METRICS: { sections: ['observability'], option: 'metrics' },
   LOG_LEVEL: { sections: ['observability'], option: 'logLevel' },
   IOAUTH_API_DOCS: { sections: ['app'], option: 'apiDocs' },

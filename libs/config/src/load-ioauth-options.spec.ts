@@ -45,7 +45,13 @@ describe('loadIoauthOptions', () => {
       },
       store: { dataDir: './.ioauth', passwordMinLength: 8 },
       sessions: { refreshTokenTtl: 1_209_600, sessionMaxAge: 2_592_000, loginUserLimit: 10 },
-      http: { loginIpLimit: 30, refreshIpLimit: 60, trustProxy: false },
+      http: {
+        loginIpLimit: 30,
+        refreshIpLimit: 60,
+        trustProxy: false,
+        refreshCookie: false,
+        localAdminFile: '.ioauth/admin-api.json',
+      },
       ws: { handshakeIpLimit: 300, allowQueryToken: false, trustProxy: false },
       observability: { metrics: false, logLevel: 'info' },
       redis: undefined,
@@ -66,6 +72,7 @@ describe('loadIoauthOptions', () => {
       IOAUTH_ALLOW_QUERY_TOKEN: '1',
       IOAUTH_REQUIRE_EXP: 'false',
       IOAUTH_TRUST_PROXY: '2',
+      IOAUTH_REFRESH_COOKIE: 'true',
       DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/test',
       REDIS_URL: 'redis://127.0.0.1:6379',
       IOAUTH_VERIFY_JWKS_URL: 'https://php.example/jwks.json',
@@ -87,11 +94,19 @@ describe('loadIoauthOptions', () => {
         subjectClaim: 'user.username',
       },
       store: { databaseUrl: 'postgres://u:p@127.0.0.1:5432/test' },
-      http: { trustProxy: 2 },
+      http: { trustProxy: 2, refreshCookie: true },
       ws: { allowQueryToken: true, trustProxy: 2 },
       observability: { metrics: true, logLevel: 'debug' },
       redis: { url: 'redis://127.0.0.1:6379', namespace: 'https://auth.example' },
     });
+  });
+
+  it('puts the local admin credential beside the embedded database, and writes none with DATABASE_URL', () => {
+    expect(loadIoauthOptions({ IOAUTH_DATA_DIR: '/var/lib/ioauth' }).http.localAdminFile).toBe(
+      '/var/lib/ioauth/admin-api.json',
+    );
+    const withPostgres = loadIoauthOptions({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/test' });
+    expect(withPostgres.http).not.toHaveProperty('localAdminFile');
   });
 
   it('treats an empty variable as unset', () => {
@@ -152,6 +167,7 @@ describe('loadIoauthOptions', () => {
     ['IOAUTH_PASSWORD_MIN_LENGTH', { passwordMinLength: '7' }, 'must be at least 8'],
     ['IOAUTH_PASSWORD_MIN_LENGTH', { passwordMinLength: '65' }, 'must be at most 64'],
     ['IOAUTH_REFRESH_IP_LIMIT', { refreshIpLimit: '0' }, 'must be at least 1'],
+    ['IOAUTH_REFRESH_COOKIE', { refreshCookie: 'yes' }, 'must be true or false'],
   ])('stops on a bad %s, naming it', (variable, input, message) => {
     const error = configError(input);
     expect(error.message).toContain(`${variable} (`);

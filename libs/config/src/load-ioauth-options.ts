@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import { z } from 'zod';
 
 import {
@@ -17,6 +19,10 @@ import { parseStoreOptions, type StoreOptions } from '@ioauth/store';
 import { ConfigError, issuesOf, type ConfigIssue } from './config.error.js';
 import { sectionsFromEnv, type IoauthEnvName, type Section } from './ioauth-env.js';
 import { listenHost } from './listen-host.js';
+
+// The local admin credential in IOAUTH_DATA_DIR (`LocalAdminFile` of @ioauth/auth-http), which the CLI reads.
+const LOCAL_ADMIN_FILE = 'admin-api.json';
+const DEFAULT_DATA_DIR = './.ioauth';
 
 const appOptionsSchema = z.object({
   host: listenHost,
@@ -41,6 +47,7 @@ export interface IoauthEnvOptions {
   core: AuthCoreSettings;
   store: StoreOptions;
   sessions: SessionsSettings;
+  /** With the embedded store, `localAdminFile` is `admin-api.json` in `IOAUTH_DATA_DIR`, where the CLI finds it. */
   http: AuthHttpSettings;
   ws: Pick<WsAuthOptions, 'handshakeIpLimit' | 'allowQueryToken' | 'trustProxy'>;
   observability: ObservabilitySettings;
@@ -89,11 +96,18 @@ export function loadIoauthOptions(
     core,
     store,
     sessions,
-    http,
+    http: { ...http, ...localAdmin(store) },
     ws: { handshakeIpLimit, allowQueryToken, trustProxy },
     observability,
     redis: url && namespace ? { url, namespace } : undefined,
   };
+}
+
+// The embedded database is held by one process, so the CLI uses that process's admin API, with the key it writes
+// beside the database; with DATABASE_URL the CLI opens the database itself, and no key is written.
+function localAdmin(store: StoreOptions): Pick<AuthHttpSettings, 'localAdminFile'> {
+  if (store.databaseUrl !== undefined) return {};
+  return { localAdminFile: join(store.dataDir ?? DEFAULT_DATA_DIR, LOCAL_ADMIN_FILE) };
 }
 
 // Rules between modules: a session must outlive the access tokens it issues.

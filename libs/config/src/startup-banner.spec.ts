@@ -29,6 +29,14 @@ describe('startupBanner', () => {
     expect(text).toContain('tokens: ES256, generated keys');
   });
 
+  it('says when the refresh token also travels in a cookie, and says nothing of it otherwise', () => {
+    expect(banner({ IOAUTH_REFRESH_COOKIE: 'true' })).toContain(
+      'refresh cookie: on (HttpOnly, SameSite=Strict; a page reload resumes the session)',
+    );
+    expect(banner({})).not.toContain('cookie');
+    expect(banner({ IOAUTH_REFRESH_COOKIE: 'true' }, { httpApi: false })).not.toContain('cookie');
+  });
+
   it('gives a loopback URL for an app listening on every interface', () => {
     const text = banner({ HOST: '0.0.0.0' });
     expect(text).toContain(

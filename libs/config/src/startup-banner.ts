@@ -56,6 +56,9 @@ export function startupBanner(options: IoauthEnvOptions, facts: StartupFacts): s
       ? `  listening on every interface (${options.host} port ${port}); from this machine: ${url}`
       : `  listening on ${options.host} port ${port} only (HOST=0.0.0.0 for every interface)`,
     ...(facts.httpApi ? [`  HTTP API: ${url}/auth/login, JWKS ${url}/.well-known/jwks.json`] : []),
+    ...(facts.httpApi && options.http.refreshCookie
+      ? ['  refresh cookie: on (HttpOnly, SameSite=Strict; a page reload resumes the session)']
+      : []),
     ...(facts.socketIo ? [`  socket.io: ${url.replace(/^http/, 'ws')}/socket.io/`] : []),
     `  health: ${url}/health/ready; metrics: ${options.observability.metrics ? `${url}/metrics` : 'off'}`,
     `  store: ${store(options, facts)}`,

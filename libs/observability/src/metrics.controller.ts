@@ -26,7 +26,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics, when enabled.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiNotFoundResponse({ description: "metrics are off: the contract's 404 body, code invalid_request" })
+  @ApiNotFoundResponse({ description: "metrics are off: the contract's 404 body, code not_found" })
   async scrape(): Promise<string> {
     if (!this.enabled) throw new NotFoundException();
     return this.metrics.registry.metrics();

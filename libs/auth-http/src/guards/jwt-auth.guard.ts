@@ -15,7 +15,8 @@ import type { AccessTokenClaims } from '@ioauth/contracts';
 
 /**
  * Protects HTTP routes with ioauth access tokens (RFC 6750 Bearer): verifies the token, refuses a revoked
- * session or user, checks `@RequireScopes`/`@RequireRoles`, and leaves the claims on `request.user`
+ * session or user, judges `@RequireScopes`/`@RequireRoles` on the grants the token may still use (its own, less
+ * any its user lost after it was issued), and leaves the claims with those grants on `request.user`
  * (`@CurrentUser()`). Extend it through the protected hooks.
  * @throws AuthError `token_missing`, `token_invalid`, `token_expired`, `token_revoked` or `forbidden`.
  */
@@ -31,8 +32,11 @@ export class JwtAuthGuard implements CanActivate {
     const request = this.getRequest(context);
     const token = this.extractToken(request);
     if (token === undefined) throw new AuthError('token_missing', 'a Bearer access token is required');
-    const claims = this.tokens.verifyAccessToken(token);
-    if (this.revocations.isRevoked(claims)) throw new AuthError('token_revoked', 'the session is revoked');
+    const verified = this.tokens.verifyAccessToken(token);
+    if (this.revocations.isRevoked(verified)) throw new AuthError('token_revoked', 'the session is revoked');
+    // A scope or role taken away bites at once, not at the token's exp (contract v2, grants that change).
+    const narrowed = this.revocations.narrowedGrants(verified);
+    const claims = narrowed ? { ...verified, ...narrowed } : verified;
     const required = {
       scopes: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
         context.getHandler(),

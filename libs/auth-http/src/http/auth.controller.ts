@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBasicAuth,
   ApiBearerAuth,
@@ -9,11 +20,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 
-import { AuthError } from '@ioauth/auth-core';
-import type { AccessTokenClaims, MeResponse, TokenResponse } from '@ioauth/contracts';
+import { AuthError, isAuthError } from '@ioauth/auth-core';
+import type { AccessTokenClaims, ErrorCode, MeResponse, TokenResponse } from '@ioauth/contracts';
 import { SessionService, type SessionUser } from '@ioauth/sessions';
 
+import { RefreshCookie } from '../cookies/refresh-cookie.js';
 import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
 import { LoginRateLimit } from '../credentials/login-rate-limit.js';
 import { CurrentUser } from '../guards/current-user.decorator.js';
@@ -28,12 +41,24 @@ import {
 import { RefreshRateLimit } from '../tokens/refresh-rate-limit.js';
 import { ErrorBodyFilter } from './error-body.filter.js';
 
+// Refusals of a refresh token itself, after which the cookie holding it is of no use; a rate limit or an outage
+// is no verdict on the token, and leaves it.
+const SPENT_COOKIE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'invalid_request',
+  'invalid_token',
+  'token_revoked',
+  'refresh_token_reused',
+]);
+
 /** The HTTP API of docs/contract.md. */
 @UseFilters(ErrorBodyFilter)
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly cookie: RefreshCookie,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -46,8 +71,18 @@ export class AuthController {
   // RFC 6749 section 5.1: token responses are never cached.
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  login(@CurrentUser() user: SessionUser): Promise<TokenResponse> {
-    return this.sessions.login(user);
+  async login(
+    @CurrentUser() user: SessionUser,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenResponse> {
+    // The session list shows where each login came from: the address the login limit counted.
+    const tokens = await this.sessions.login(user, {
+      userAgent: request.headers['user-agent'],
+      ip: request.ip,
+    });
+    await this.cookie.set(request, response, tokens);
+    return tokens;
   }
 
   @Post('token')
@@ -62,6 +97,7 @@ export class AuthController {
     'invalid_token',
     'token_revoked',
     'refresh_token_reused',
+    'forbidden',
     'rate_limited',
     'service_unavailable',
   )
@@ -69,12 +105,22 @@ export class AuthController {
   @UseGuards(RefreshRateLimit)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@Body() body: unknown): Promise<TokenResponse> {
+  async token(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenResponse> {
     const { grant_type: grantType, refresh_token: refreshToken } = (body ?? {}) as Record<string, unknown>;
     if (grantType !== 'refresh_token')
       throw new AuthError('invalid_request', 'grant_type must be refresh_token');
+    if (refreshToken === undefined && this.cookie.enabled) return this.refreshFromCookie(request, response);
     if (typeof refreshToken !== 'string') throw new AuthError('invalid_request', 'refresh_token is required');
-    return this.sessions.refresh(refreshToken);
+    const tokens = await this.sessions.refresh(refreshToken);
+    // A page moves a fresh login into the cookie by sending its refresh token once, with credentials. Only a script
+    // of an allowed page may: a cross-site form posting someone else's refresh token would plant their session in
+    // this browser (login CSRF), and a top-level navigation may set even a SameSite=Strict cookie.
+    if (this.cookie.fromAllowedPage(request)) await this.cookie.set(request, response, tokens);
+    return tokens;
   }
 
   /**
@@ -89,15 +135,26 @@ export class AuthController {
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ schema: REVOKE_BODY_SCHEMA })
   @ApiOkResponse({ description: 'always `{}`', schema: { type: 'object', additionalProperties: false } })
-  @ApiErrorResponses('invalid_request', 'rate_limited', 'service_unavailable')
+  @ApiErrorResponses('invalid_request', 'forbidden', 'rate_limited', 'service_unavailable')
   @UseGuards(RefreshRateLimit)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  async revoke(@Body() body: unknown): Promise<Record<string, never>> {
+  async revoke(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Record<string, never>> {
     const { token, token_type_hint: hint } = (body ?? {}) as Record<string, unknown>;
-    if (typeof token !== 'string') throw new AuthError('invalid_request', 'token is required');
     if (hint !== undefined && typeof hint !== 'string')
       throw new AuthError('invalid_request', 'token_type_hint must be text');
+    if (token === undefined && this.cookie.enabled) {
+      // A page signing out: whatever the cookie held ends, and the cookie goes, even when it held nothing.
+      const fromCookie = this.cookie.take(request);
+      if (fromCookie !== undefined) await this.sessions.revokeRefreshToken(fromCookie);
+      this.cookie.clear(request, response);
+      return {};
+    }
+    if (typeof token !== 'string') throw new AuthError('invalid_request', 'token is required');
     await this.sessions.revokeRefreshToken(token);
     return {};
   }
@@ -111,8 +168,13 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'the session is revoked' })
   @ApiErrorResponses('invalid_token', 'token_expired', 'token_revoked', 'service_unavailable')
   @UseGuards(JwtAuthGuard)
-  logout(@CurrentUser() claims: AccessTokenClaims): Promise<void> {
-    return this.sessions.logout(claims);
+  async logout(
+    @CurrentUser() claims: AccessTokenClaims,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.sessions.logout(claims);
+    this.cookie.clear(request, response);
   }
 
   @Get('me')
@@ -123,5 +185,22 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   me(@CurrentUser() claims: AccessTokenClaims): MeResponse {
     return { sub: claims.sub, scope: claims.scope, roles: claims.roles, exp: claims.exp, sid: claims.sid };
+  }
+
+  // The cookie's refresh grant: from an allowed page only; a cookie the grant refuses is cleared, so that a page
+  // reload finds none rather than trying it again.
+  private async refreshFromCookie(request: Request, response: Response): Promise<TokenResponse> {
+    const refreshToken = this.cookie.take(request);
+    if (refreshToken === undefined)
+      throw new AuthError('invalid_request', 'refresh_token is required, in the body or the refresh cookie');
+    let tokens: TokenResponse;
+    try {
+      tokens = await this.sessions.refresh(refreshToken);
+    } catch (error) {
+      if (isAuthError(error) && SPENT_COOKIE_CODES.has(error.code)) this.cookie.clear(request, response);
+      throw error;
+    }
+    await this.cookie.set(request, response, tokens);
+    return tokens;
   }
 }

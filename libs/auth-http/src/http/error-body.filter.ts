@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import { isAuthError, RateLimitedError } from '@ioauth/auth-core';
 import { HTTP_ERROR_STATUS, type ErrorBody, type ErrorCode, type HttpErrorCode } from '@ioauth/contracts';
@@ -28,9 +28,16 @@ export class ErrorBodyFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorBodyFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = this.toBody(error);
-    if (body.code === 'invalid_credentials') response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+    const bearer = /^bearer /i.test(http.getRequest<Request>().headers?.authorization ?? '');
+    // A wrong current password on a Bearer route (`POST /auth/password`) is challenged as Bearer: a Basic challenge
+    // there would open the browser's own login dialog over the page of a script calling it with credentials.
+    if (body.code === 'invalid_credentials' && !bearer)
+      response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+    else if (body.code === 'invalid_credentials')
+      response.setHeader('WWW-Authenticate', 'Bearer realm="ioauth"');
     else if (body.statusCode === 401) {
       // RFC 6750 section 3: tell the client why its Bearer token failed.
       response.setHeader('WWW-Authenticate', `Bearer realm="ioauth", error="invalid_token"`);
@@ -47,9 +54,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (error instanceof HttpException && error.getStatus() < 500) {
       const status = error.getStatus();
       // Body-parser and routing errors: too large, malformed JSON, no such route. Their text is Nest's, fixed.
-      const message =
-        status === 413 ? 'request body is too large' : status === 404 ? 'no such route' : 'malformed request';
-      return { statusCode: status === 404 ? 404 : 400, code: 'invalid_request', message };
+      if (status === 404) return { statusCode: 404, code: 'not_found', message: 'no such route' };
+      const message = status === 413 ? 'request body is too large' : 'malformed request';
+      return { statusCode: 400, code: 'invalid_request', message };
     }
     if (error instanceof HttpException && error.getStatus() === 503) {
       // Readiness (terminus): keep the state of each dependency beside the contract's fields.
