@@ -4,12 +4,15 @@ describe('error codes', () => {
   it('gives every HTTP code of the contract its status', () => {
     expect(HTTP_ERROR_STATUS).toEqual({
       invalid_request: 400,
+      weak_password: 400,
       invalid_credentials: 401,
       invalid_token: 401,
       token_expired: 401,
       token_revoked: 401,
       refresh_token_reused: 401,
       forbidden: 403,
+      not_found: 404,
+      conflict: 409,
       rate_limited: 429,
       service_unavailable: 503,
     });

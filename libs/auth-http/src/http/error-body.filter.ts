@@ -31,9 +31,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const body = this.toBody(error);
-    const bearer = /^bearer /i.test(http.getRequest<Request>().headers?.authorization ?? '');
-    // A wrong current password on a Bearer route (`POST /auth/password`) is challenged as Bearer: a Basic challenge
-    // there would open the browser's own login dialog over the page of a script calling it with credentials.
+    // A wrong password from a caller whose access token `JwtAuthGuard` accepted (`POST /auth/password`) is challenged
+    // as Bearer: a Basic challenge there would open the browser's own login dialog over the page of a script.
+    const bearer = typeof http.getRequest<Request & { user?: { sid?: unknown } }>()?.user?.sid === 'string';
     if (body.code === 'invalid_credentials' && !bearer)
       response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
     else if (body.code === 'invalid_credentials')
