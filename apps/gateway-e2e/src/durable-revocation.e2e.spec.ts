@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import {
   runCli,
   startRedisServer,
   startServer,
+  untilReady,
   waitFor,
   type RedisProcess,
   type ServerProcess,
@@ -153,14 +153,7 @@ const postgres = await postgresAvailable();
   const startRedis = async () => {
     await redis.start();
     redisDown = false;
-    for (const server of [a, b]) {
-      for (;;) {
-        const response = await fetch(`${server.url}/health/ready`);
-        await response.body?.cancel();
-        if (response.status === 200) break;
-        await delay(50); // the polling interval, not a wait for the outcome
-      }
-    }
+    await untilReady(a, b);
   };
   afterEach(async () => {
     for (const socket of open.splice(0)) socket.close();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 
 import type { Socket } from 'socket.io-client';
 
@@ -11,6 +10,7 @@ import {
   redisAvailable,
   startRedisServer,
   startServer,
+  untilReady,
   TEST_REDIS_URL,
   waitFor,
   type RedisProcess,
@@ -266,14 +266,7 @@ const services = (await postgresAvailable()) && (await redisAvailable());
   const startRedis = async () => {
     await redis.start();
     redisDown = false;
-    for (const server of [a, b]) {
-      for (;;) {
-        const response = await fetch(`${server.url}/health/ready`);
-        await response.body?.cancel();
-        if (response.status === 200) break;
-        await delay(50); // the polling interval, not a wait for the outcome
-      }
-    }
+    await untilReady(a, b);
   };
   afterEach(async () => {
     for (const socket of open.splice(0)) socket.close();

@@ -6,6 +6,7 @@ export { IOAUTH_USER_DIRECTORY } from './sessions.constants.js';
 export { SessionsModule } from './sessions.module.js';
 export type { SessionsOptions } from './sessions.options.js';
 export { parseSessionsOptions, type SessionsSettings } from './sessions.options.schema.js';
+export { toAdminUser } from './users/admin-user.mapper.js';
 export { MAX_GRANTS, parseGrantList } from './users/grant-list.js';
 export { StoreUserDirectory } from './users/store-user.directory.js';
 export {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -119,6 +120,21 @@ export async function startServer(env: Record<string, string> = {}, app = 'serve
 }
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
+/**
+ * Waits until every server answers `GET /health/ready` with 200, as after its Redis came back: clients reconnect on
+ * their own schedule.
+ */
+export async function untilReady(...servers: ServerProcess[]): Promise<void> {
+  for (const server of servers) {
+    for (;;) {
+      const response = await fetch(`${server.url}/health/ready`);
+      await response.body?.cancel();
+      if (response.status === 200) break;
+      await delay(50); // the polling interval, not a wait for the outcome
+    }
+  }
+}
+
 export async function failedStart(
   env: Record<string, string>,
   app = 'server',

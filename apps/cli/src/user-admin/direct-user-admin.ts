@@ -1,6 +1,5 @@
 import type { AdminUser } from '@ioauth/contracts';
-import type { UserAdminService } from '@ioauth/sessions';
-import type { User } from '@ioauth/store';
+import { toAdminUser, type UserAdminService } from '@ioauth/sessions';
 
 import type { NewUserRequest, UserAdminPort, UserChangeRequest } from './user-admin.port.js';
 
@@ -30,16 +29,4 @@ export class DirectUserAdmin implements UserAdminPort {
   endSessions(username: string): Promise<number> {
     return this.users.endSessions(username);
   }
-}
-
-/** A stored user as the admin API shows it: without the password hash. */
-export function toAdminUser(user: User): AdminUser {
-  return {
-    username: user.username,
-    scopes: [...user.scopes],
-    roles: [...user.roles],
-    disabled: user.disabled,
-    created_at: user.createdAt.toISOString(),
-    updated_at: user.updatedAt.toISOString(),
-  };
 }

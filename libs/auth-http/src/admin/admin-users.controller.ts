@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 
 import type { AdminUser, AdminUsersResponse } from '@ioauth/contracts';
-import { UserAdminService, type ActingAs } from '@ioauth/sessions';
+import { UserAdminService, type ActingAs, toAdminUser } from '@ioauth/sessions';
 
 import { ApiErrorResponses } from '../openapi/api-error-responses.decorator.js';
 import {
@@ -21,7 +21,6 @@ import {
 import { ActingAdmin } from './acting-admin.decorator.js';
 import { ADMIN_ERRORS, AdminApi } from './admin-api.decorator.js';
 import { newUserInput, userPatch } from './admin-user.bodies.js';
-import { toAdminUser } from './admin-user.mapper.js';
 
 /**
  * ioauth's users (contract v2, `/admin/users`), for callers with the role `admin`. Every change goes through
