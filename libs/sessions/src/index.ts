@@ -1,7 +1,7 @@
 export { AccountService, type AccountCaller } from './account/account.service.js';
 export type { ClaimsContext, ClaimsHook, ExtraClaims } from './claims/claims-hook.js';
 export { CredentialsVerifier } from './credentials/credentials.verifier.js';
-export { SessionService, type LoginDevice } from './session.service.js';
+export { SessionService, type IssuedTokens, type LoginDevice } from './session.service.js';
 export { IOAUTH_USER_DIRECTORY } from './sessions.constants.js';
 export { SessionsModule } from './sessions.module.js';
 export type { SessionsOptions } from './sessions.options.js';

@@ -113,6 +113,20 @@ describe('SessionService over ioauth users table', () => {
     });
   });
 
+  it('says when each refresh token expires: its lifetime, then no later than the absolute end of its session', async () => {
+    const start = context.clock.time;
+    const opened = await context.sessions.openSession(
+      await context.verifier.verify('alice', 'alice-password'),
+    );
+    expect(opened.refreshExpiresAt).toEqual(new Date(start + 3600_000));
+    context.clock.time += 3000_000;
+    const rotated = await context.sessions.rotateSession(opened.tokens.refresh_token);
+    expect(rotated.refreshExpiresAt).toEqual(new Date(start + 6600_000));
+    context.clock.time += 3000_000;
+    const last = await context.sessions.rotateSession(rotated.tokens.refresh_token);
+    expect(last.refreshExpiresAt).toEqual(new Date(start + 7200_000));
+  });
+
   it('revokes every session of a user, and says how many were live', async () => {
     await context.addUser('kim', 'kim-password');
     const sessions = [await login('kim'), await login('kim')];

@@ -29,6 +29,13 @@ export interface LoginDevice {
   ip?: string;
 }
 
+/** Tokens just issued, with when their refresh token expires: what a cookie holding it needs for its lifetime. */
+export interface IssuedTokens {
+  tokens: TokenResponse;
+  /** The sooner of the refresh token's expiry and its session's absolute end. */
+  refreshExpiresAt: Date;
+}
+
 /**
  * Sessions: opening one at login, refresh-token rotation, and revocation. Whatever the login method and whoever
  * the caller (HTTP routes, the CLI, a team's code), this is the one path; what happens is told as `AuthEvents`
@@ -56,6 +63,11 @@ export class SessionService {
    *   checked (see `CredentialsVerifier.passwordCheckedAt`).
    */
   async login(user: SessionUser, device: LoginDevice = {}): Promise<TokenResponse> {
+    return (await this.openSession(user, device)).tokens;
+  }
+
+  /** `login`, answering when the refresh token expires as well (`IssuedTokens`). */
+  async openSession(user: SessionUser, device: LoginDevice = {}): Promise<IssuedTokens> {
     const now = this.clock.now();
     const sid = randomUUID();
     const refresh = newRefreshToken();
@@ -79,7 +91,7 @@ export class SessionService {
       throw new AuthError('invalid_credentials', 'username or password is wrong');
     }
     this.events.emit({ type: 'login.succeeded', sub: user.sub, sid });
-    return response;
+    return { tokens: response, refreshExpiresAt: session.expiresAt };
   }
 
   /**
@@ -89,6 +101,11 @@ export class SessionService {
    * @throws AuthError `invalid_request`, `invalid_token`, `token_revoked` or `refresh_token_reused`.
    */
   async refresh(refreshToken: string): Promise<TokenResponse> {
+    return (await this.rotateSession(refreshToken)).tokens;
+  }
+
+  /** `refresh`, answering when the new refresh token expires as well (`IssuedTokens`). */
+  async rotateSession(refreshToken: string): Promise<IssuedTokens> {
     if (!isRefreshTokenShaped(refreshToken)) {
       this.events.emit({ type: 'refresh.failed', reason: 'invalid_token' });
       throw new AuthError('invalid_request', 'refresh_token is malformed');
@@ -112,7 +129,7 @@ export class SessionService {
         }
         const response = await this.tokenResponse(user, sid, next.token, 'refresh');
         this.events.emit({ type: 'token.refreshed', sub, sid });
-        return response;
+        return { tokens: response, refreshExpiresAt: outcome.session.expiresAt };
       }
       case 'reused':
         this.events.emit({ type: 'refresh.reused', sub: outcome.session.sub, sid: outcome.session.sid });

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 
-import { AuthError, IOAUTH_CLOCK, TokenService, type Clock } from '@ioauth/auth-core';
-import type { TokenResponse } from '@ioauth/contracts';
-import { IOAUTH_SESSIONS, type SessionRepository } from '@ioauth/store';
+import { AuthError, IOAUTH_CLOCK, type Clock } from '@ioauth/auth-core';
+import type { IssuedTokens } from '@ioauth/sessions';
 
 import { AUTH_HTTP_SETTINGS } from '../auth-http.constants.js';
 import type { AuthHttpSettings } from '../auth-http.options.schema.js';
@@ -38,8 +37,6 @@ const refused = () =>
 export class RefreshCookie {
   constructor(
     @Inject(AUTH_HTTP_SETTINGS) private readonly settings: AuthHttpSettings,
-    private readonly tokens: TokenService,
-    @Inject(IOAUTH_SESSIONS) private readonly sessions: SessionRepository,
     @Inject(IOAUTH_CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -72,18 +69,14 @@ export class RefreshCookie {
   }
 
   /**
-   * Sets the cookie to the refresh token of a token response, in cookie mode, until that token expires: the sooner
-   * of its own expiry and its session's absolute end, read from the store (a refresh token does not say it).
+   * Sets the cookie to the refresh token just issued, in cookie mode, until that token expires (the sooner of its own
+   * expiry and its session's absolute end, as `SessionService` answers it).
    */
-  async set(request: Request, response: Response, tokens: TokenResponse): Promise<void> {
+  set(request: Request, response: Response, issued: IssuedTokens): void {
     if (!this.enabled) return;
-    const { sid } = this.tokens.verifyAccessToken(tokens.access_token);
-    const session = await this.sessions.findSession(sid);
-    if (session === undefined) return;
-    const expiresAt = Math.min(session.expiresAt.getTime(), session.absoluteExpiresAt.getTime());
-    const maxAge = expiresAt - this.clock.now();
+    const maxAge = issued.refreshExpiresAt.getTime() - this.clock.now();
     if (maxAge <= 0) return;
-    response.cookie(REFRESH_COOKIE, tokens.refresh_token, { ...this.attributes(request), maxAge });
+    response.cookie(REFRESH_COOKIE, issued.tokens.refresh_token, { ...this.attributes(request), maxAge });
   }
 
   /** Tells the browser to drop the cookie, in cookie mode. */

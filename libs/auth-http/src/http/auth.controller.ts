@@ -24,7 +24,7 @@ import type { Request, Response } from 'express';
 
 import { AuthError, isAuthError } from '@ioauth/auth-core';
 import type { AccessTokenClaims, ErrorCode, MeResponse, TokenResponse } from '@ioauth/contracts';
-import { SessionService, type SessionUser } from '@ioauth/sessions';
+import { SessionService, type IssuedTokens, type SessionUser } from '@ioauth/sessions';
 
 import { RefreshCookie } from '../cookies/refresh-cookie.js';
 import { BasicAuthGuard } from '../credentials/basic-auth.guard.js';
@@ -77,12 +77,12 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TokenResponse> {
     // The session list shows where each login came from: the address the login limit counted.
-    const tokens = await this.sessions.login(user, {
+    const issued = await this.sessions.openSession(user, {
       userAgent: request.headers['user-agent'],
       ip: request.ip,
     });
-    await this.cookie.set(request, response, tokens);
-    return tokens;
+    this.cookie.set(request, response, issued);
+    return issued.tokens;
   }
 
   @Post('token')
@@ -115,12 +115,12 @@ export class AuthController {
       throw new AuthError('invalid_request', 'grant_type must be refresh_token');
     if (refreshToken === undefined && this.cookie.enabled) return this.refreshFromCookie(request, response);
     if (typeof refreshToken !== 'string') throw new AuthError('invalid_request', 'refresh_token is required');
-    const tokens = await this.sessions.refresh(refreshToken);
+    const issued = await this.sessions.rotateSession(refreshToken);
     // A page moves a fresh login into the cookie by sending its refresh token once, with credentials. Only a script
     // of an allowed page may: a cross-site form posting someone else's refresh token would plant their session in
     // this browser (login CSRF), and a top-level navigation may set even a SameSite=Strict cookie.
-    if (this.cookie.fromAllowedPage(request)) await this.cookie.set(request, response, tokens);
-    return tokens;
+    if (this.cookie.fromAllowedPage(request)) this.cookie.set(request, response, issued);
+    return issued.tokens;
   }
 
   /**
@@ -193,14 +193,14 @@ export class AuthController {
     const refreshToken = this.cookie.take(request);
     if (refreshToken === undefined)
       throw new AuthError('invalid_request', 'refresh_token is required, in the body or the refresh cookie');
-    let tokens: TokenResponse;
+    let issued: IssuedTokens;
     try {
-      tokens = await this.sessions.refresh(refreshToken);
+      issued = await this.sessions.rotateSession(refreshToken);
     } catch (error) {
       if (isAuthError(error) && SPENT_COOKIE_CODES.has(error.code)) this.cookie.clear(request, response);
       throw error;
     }
-    await this.cookie.set(request, response, tokens);
-    return tokens;
+    this.cookie.set(request, response, issued);
+    return issued.tokens;
   }
 }
