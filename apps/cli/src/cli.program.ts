@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 
+import { parseUsername } from '@ioauth/sessions';
+
 import { toCliError } from './cli.error.js';
 import { CliOutput } from './cli.output.js';
-import { checkedUsername, type CliDependencies, type CommandContext } from './command-context.js';
+import type { CliDependencies, CommandContext } from './command-context.js';
 import { addUserCommands } from './users.commands.js';
 
 /**
@@ -52,7 +54,7 @@ export async function runCli(args: readonly string[], deps: CliDependencies): Pr
     .description('end every session of a user, live sockets included (cluster-wide with REDIS_URL)')
     .requiredOption('--user <name>', 'the user')
     .action(async (options: { user: string }) => {
-      const username = checkedUsername(options.user);
+      const username = parseUsername(options.user);
       const revoked = await deps.withUsers((users) => users.endSessions(username));
       output().result(`revoked ${revoked} session(s) of ${username}`, { username, revoked });
     });

@@ -1,6 +1,3 @@
-import { normalizeUsername } from '@ioauth/store';
-
-import { CliError } from './cli.error.js';
 import type { CliOutput, OutputSink } from './cli.output.js';
 import type { ProgressStream } from './import/import-progress.js';
 import type { UserAdminPort } from './user-admin/user-admin.port.js';
@@ -27,18 +24,4 @@ export interface CommandContext {
   output(): CliOutput;
   /** The command failed in part (an import with bad rows): exit 1 once its output is written. */
   fail(): void;
-}
-
-/**
- * A username as the store keeps it, checked before anything is read or opened.
- * @throws CliError `invalid_request`, with `UserAdminService`'s message.
- */
-export function checkedUsername(raw: string): string {
-  const username = normalizeUsername(raw);
-  if (username === undefined)
-    throw new CliError(
-      'invalid_request',
-      'the username is empty, too long, or holds a colon or control character',
-    );
-  return username;
 }

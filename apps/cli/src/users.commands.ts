@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 
+import { parseUsername } from '@ioauth/sessions';
+
 import { CliError } from './cli.error.js';
 import { userLine } from './cli.output.js';
-import { checkedUsername, type CommandContext } from './command-context.js';
+import type { CommandContext } from './command-context.js';
 import { ImportProgress } from './import/import-progress.js';
 import { parseUserFile } from './import/user-file.parser.js';
 import { importUsers } from './import/user-import.js';
@@ -24,7 +26,7 @@ export function addUserCommands(program: Command, { deps, output, fail }: Comman
     .option('--scopes <list>', 'comma-separated scopes', grantList)
     .option('--roles <list>', 'comma-separated roles', grantList)
     .action(async (raw: string, options: { scopes?: string[]; roles?: string[] }) => {
-      const username = checkedUsername(raw);
+      const username = parseUsername(raw);
       const password = await deps.readPassword();
       const user = await deps.withUsers((admin) => admin.create({ username, password, ...options }));
       output().result(`added ${user.username}`, user);
@@ -34,7 +36,7 @@ export function addUserCommands(program: Command, { deps, output, fail }: Comman
     .command('remove <name>')
     .description('remove a user and end their sessions')
     .action(async (raw: string) => {
-      const username = checkedUsername(raw);
+      const username = parseUsername(raw);
       await deps.withUsers((admin) => admin.remove(username));
       output().result(`removed ${username}`, { username, removed: true });
     });
@@ -54,7 +56,7 @@ export function addUserCommands(program: Command, { deps, output, fail }: Comman
         disabled ? 'refuse the logins of a user and end their sessions' : 'let a disabled user log in again',
       )
       .action(async (raw: string) => {
-        const username = checkedUsername(raw);
+        const username = parseUsername(raw);
         const user = await deps.withUsers((admin) => admin.update(username, { disabled }));
         output().result(`${command}d ${user.username}`, user);
       });
@@ -64,7 +66,7 @@ export function addUserCommands(program: Command, { deps, output, fail }: Comman
     .command('set-password <name>')
     .description('set a new password, read from standard input, and end every session of the user')
     .action(async (raw: string) => {
-      const username = checkedUsername(raw);
+      const username = parseUsername(raw);
       const password = await deps.readPassword();
       const user = await deps.withUsers((admin) => admin.update(username, { password }));
       output().result(`set the password of ${user.username} and ended their sessions`, user);
@@ -79,7 +81,7 @@ export function addUserCommands(program: Command, { deps, output, fail }: Comman
     .option('--scopes <list>', 'comma-separated scopes', grantList)
     .option('--roles <list>', 'comma-separated roles', grantList)
     .action(async (raw: string, options: { scopes?: string[]; roles?: string[] }) => {
-      const username = checkedUsername(raw);
+      const username = parseUsername(raw);
       if (options.scopes === undefined && options.roles === undefined)
         throw new CliError('invalid_request', 'give --scopes, --roles or both');
       const user = await deps.withUsers((admin) => admin.update(username, options));

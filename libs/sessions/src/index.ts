@@ -8,6 +8,7 @@ export type { SessionsOptions } from './sessions.options.js';
 export { parseSessionsOptions, type SessionsSettings } from './sessions.options.schema.js';
 export { toAdminUser } from './users/admin-user.mapper.js';
 export { MAX_GRANTS, parseGrantList } from './users/grant-list.js';
+export { parseUsername } from './users/username-input.js';
 export { StoreUserDirectory } from './users/store-user.directory.js';
 export {
   UserAdminService,

@@ -5,7 +5,6 @@ import {
   DuplicateUserError,
   IOAUTH_SESSIONS,
   IOAUTH_USERS,
-  normalizeUsername,
   PasswordHasher,
   PasswordPolicy,
   WeakPasswordError,
@@ -17,6 +16,7 @@ import {
 } from '@ioauth/store';
 
 import { lostGrants, parseGrantList } from './grant-list.js';
+import { parseUsername } from './username-input.js';
 
 /** A user to add, as the admin API, the CLI or an import give it. */
 export interface NewUserInput {
@@ -71,14 +71,14 @@ export class UserAdminService {
 
   /** @throws AuthError `not_found`. */
   async get(rawUsername: string): Promise<User> {
-    const user = await this.users.findByUsername(this.username(rawUsername));
+    const user = await this.users.findByUsername(parseUsername(rawUsername));
     if (!user) throw notFound();
     return user;
   }
 
   /** @throws AuthError `invalid_request`, `weak_password` or `conflict` (the username is taken). */
   async create(input: NewUserInput): Promise<User> {
-    const username = this.username(input.username);
+    const username = parseUsername(input.username);
     const scopes = input.scopes === undefined ? [] : parseGrantList(input.scopes, 'scopes');
     const roles = input.roles === undefined ? [] : parseGrantList(input.roles, 'roles');
     const passwordHash = await this.newPasswordHash(input.password);
@@ -99,7 +99,7 @@ export class UserAdminService {
    *   themself out.
    */
   async update(rawUsername: string, patch: UserPatch, acting: ActingAs = {}): Promise<User> {
-    const username = this.username(rawUsername);
+    const username = parseUsername(rawUsername);
     const changes = await this.changes(patch);
     if (
       acting.admin === username &&
@@ -126,7 +126,7 @@ export class UserAdminService {
    * @throws AuthError `not_found`, or `conflict` for an admin removing themself.
    */
   async remove(rawUsername: string, acting: ActingAs = {}): Promise<void> {
-    const username = this.username(rawUsername);
+    const username = parseUsername(rawUsername);
     if (acting.admin === username) throw new AuthError('conflict', 'an admin cannot remove themself');
     if (!(await this.users.findByUsername(username))) throw notFound();
     await this.revocations.revokeUser(username, 'user_removed');
@@ -180,16 +180,6 @@ export class UserAdminService {
     }
     if (patch.password !== undefined) changes.passwordHash = await this.newPasswordHash(patch.password);
     return changes;
-  }
-
-  private username(raw: unknown): string {
-    const username = typeof raw === 'string' ? normalizeUsername(raw) : undefined;
-    if (username === undefined)
-      throw new AuthError(
-        'invalid_request',
-        'the username is empty, too long, or holds a colon or control character',
-      );
-    return username;
   }
 }
 
