@@ -1,4 +1,4 @@
-import { byId } from './dom.js';
+import { byId, setFormBusy, showFieldError } from './dom.js';
 
 /** The login form: collects the credentials, says why a login failed or why the last session ended. */
 export class LoginView {
@@ -18,17 +18,21 @@ export class LoginView {
       const username = this.username.value.trim();
       const password = this.password.value;
       if (username === '' || password === '') {
-        this.showError('Enter a username and a password.', username === '' ? this.username : this.password);
+        showFieldError(
+          this.error,
+          'Enter a username and a password.',
+          username === '' ? this.username : this.password,
+        );
         return;
       }
       this.error.textContent = '';
       this.notice.textContent = '';
-      this.setBusy(true);
+      setFormBusy(this.form, this.submit, true);
       void login(username, password)
         .then((error) => {
-          if (error !== undefined) this.showError(error);
+          if (error !== undefined) showFieldError(this.error, error, this.password);
         })
-        .finally(() => this.setBusy(false));
+        .finally(() => setFormBusy(this.form, this.submit, false));
     });
   }
 
@@ -45,17 +49,5 @@ export class LoginView {
     this.password.value = '';
     this.error.textContent = '';
     this.section.hidden = true;
-  }
-
-  // The alert announces the error; focus goes where the user has to act.
-  private showError(text: string, field = this.password): void {
-    this.error.textContent = text;
-    field.focus();
-    field.select();
-  }
-
-  private setBusy(busy: boolean): void {
-    this.submit.disabled = busy;
-    this.form.setAttribute('aria-busy', String(busy));
   }
 }

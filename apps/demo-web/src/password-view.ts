@@ -1,4 +1,4 @@
-import { byId } from './dom.js';
+import { byId, setFormBusy, showFieldError } from './dom.js';
 
 /** The password-change form: current and new password, what the server said, and a notice once changed. */
 export class PasswordView {
@@ -17,14 +17,15 @@ export class PasswordView {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (this.current.value === '' || this.next.value === '') {
-        this.showError(
+        showFieldError(
+          this.error,
           'Enter your current password and a new one.',
           this.current.value === '' ? this.current : this.next,
         );
         return;
       }
       this.error.textContent = this.notice.textContent = '';
-      this.setBusy(true);
+      setFormBusy(this.form, this.submit, true);
       void change(this.current.value, this.next.value)
         .then((error) => {
           if (error === undefined) {
@@ -33,9 +34,13 @@ export class PasswordView {
             return;
           }
           // A wrong current password is fixed there; anything else, in the new one.
-          this.showError(error.text, error.code === 'invalid_credentials' ? this.current : this.next);
+          showFieldError(
+            this.error,
+            error.text,
+            error.code === 'invalid_credentials' ? this.current : this.next,
+          );
         })
-        .finally(() => this.setBusy(false));
+        .finally(() => setFormBusy(this.form, this.submit, false));
     });
   }
 
@@ -48,16 +53,5 @@ export class PasswordView {
 
   private clear(): void {
     this.current.value = this.next.value = '';
-  }
-
-  private showError(text: string, field: HTMLInputElement): void {
-    this.error.textContent = text;
-    field.focus();
-    field.select();
-  }
-
-  private setBusy(busy: boolean): void {
-    this.submit.disabled = busy;
-    this.form.setAttribute('aria-busy', String(busy));
   }
 }
