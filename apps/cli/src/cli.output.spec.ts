@@ -1,18 +1,9 @@
-import type { AdminUser } from '@ioauth/contracts';
-
 import { CliError } from './cli.error.js';
 import { CliOutput, importSummary, userLine } from './cli.output.js';
 import type { ImportReport } from './import/user-import.js';
+import { adminUser } from './testing/admin-user.js';
 
-const AT = '2026-01-02T03:04:05.000Z';
-const carol: AdminUser = {
-  username: 'carol',
-  scopes: ['chat:read', 'chat:write'],
-  roles: ['moderator'],
-  disabled: false,
-  created_at: AT,
-  updated_at: AT,
-};
+const carol = adminUser('carol', { scopes: ['chat:read', 'chat:write'], roles: ['moderator'] });
 
 function output(json: boolean) {
   const written = { stdout: '', stderr: '' };

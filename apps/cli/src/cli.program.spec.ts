@@ -4,22 +4,12 @@ import type { AdminUser } from '@ioauth/contracts';
 import { runCli } from './cli.program.js';
 import type { CliDependencies } from './command-context.js';
 import type { NewUserRequest, UserAdminPort, UserChangeRequest } from './user-admin/user-admin.port.js';
-
-const AT = '2026-01-02T03:04:05.000Z';
-const userOf = (username: string, extra: Partial<AdminUser> = {}): AdminUser => ({
-  username,
-  scopes: [],
-  roles: [],
-  disabled: false,
-  created_at: AT,
-  updated_at: AT,
-  ...extra,
-});
+import { adminUser } from './testing/admin-user.js';
 
 /** The users' backend as a fake that refuses like `UserAdminService`, and records each call. */
 class FakeUsers implements UserAdminPort {
   readonly calls: unknown[][] = [];
-  readonly users = new Map<string, AdminUser>([['carol', userOf('carol', { scopes: ['chat:read'] })]]);
+  readonly users = new Map<string, AdminUser>([['carol', adminUser('carol', { scopes: ['chat:read'] })]]);
 
   async list() {
     this.calls.push(['list']);
@@ -31,7 +21,7 @@ class FakeUsers implements UserAdminPort {
     if (user.password.length < 8)
       throw new AuthError('weak_password', 'the password is shorter than 8 characters');
     if (this.users.has(username)) throw new AuthError('conflict', 'a user with this name exists');
-    const created = userOf(username, {
+    const created = adminUser(username, {
       scopes: (user.scopes as string[]) ?? [],
       roles: (user.roles as string[]) ?? [],
     });
@@ -176,7 +166,7 @@ describe('runCli', () => {
       stdout: 'carol\tscopes=chat:read\troles=\n',
     });
     const listed = await run('users', 'list', '--json');
-    expect(JSON.parse(listed.stdout)).toEqual([userOf('carol', { scopes: ['chat:read'] })]);
+    expect(JSON.parse(listed.stdout)).toEqual([adminUser('carol', { scopes: ['chat:read'] })]);
   });
 
   it('rotates the signing key', async () => {
@@ -190,10 +180,10 @@ describe('runCli', () => {
 
   describe('with --json', () => {
     it.each<[string[], unknown]>([
-      [['users', 'add', 'dave'], userOf('dave')],
+      [['users', 'add', 'dave'], adminUser('dave')],
       [['users', 'remove', 'carol'], { username: 'carol', removed: true }],
       [['sessions', 'revoke', '--user', 'carol'], { username: 'carol', revoked: 3 }],
-      [['users', 'disable', 'carol'], userOf('carol', { scopes: ['chat:read'], disabled: true })],
+      [['users', 'disable', 'carol'], adminUser('carol', { scopes: ['chat:read'], disabled: true })],
     ])('writes the result of %j as one JSON value', async (args, value) => {
       const ran = await cli().run('--json', ...args);
       expect(ran).toMatchObject({ code: 0, stderr: '' });

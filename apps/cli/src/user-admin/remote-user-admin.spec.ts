@@ -1,22 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { AdminUser } from '@ioauth/contracts';
-
 import type { LocalAdminCredential } from './local-admin-credential.js';
 import { RemoteUserAdmin } from './remote-user-admin.js';
+import { adminUser } from '../testing/admin-user.js';
 
 const KEY = 'local-admin-key-0123456789abcdefghijklmnop';
-const AT = '2026-01-02T03:04:05.000Z';
-const user = (username: string, extra: Partial<AdminUser> = {}): AdminUser => ({
-  username,
-  scopes: [],
-  roles: [],
-  disabled: false,
-  created_at: AT,
-  updated_at: AT,
-  ...extra,
-});
 
 interface Seen {
   method: string;
@@ -82,17 +71,17 @@ describe('RemoteUserAdmin', () => {
   it('runs each verb on its admin route with the local admin key, and reads the answers', async () => {
     const { admin, seen } = await start((request, response) => {
       if (request.method === 'GET' && request.url === '/admin/users')
-        return json(response, 200, { users: [user('ann')] });
-      if (request.method === 'POST') return json(response, 201, user('bea', { scopes: ['a'] }));
-      if (request.method === 'PATCH') return json(response, 200, user('bea', { disabled: true }));
+        return json(response, 200, { users: [adminUser('ann')] });
+      if (request.method === 'POST') return json(response, 201, adminUser('bea', { scopes: ['a'] }));
+      if (request.method === 'PATCH') return json(response, 200, adminUser('bea', { disabled: true }));
       if (request.method === 'GET') return json(response, 200, { sessions: [{ sid: 's1' }, { sid: 's2' }] });
       return json(response, 204);
     });
-    expect(await admin.list()).toEqual([user('ann')]);
+    expect(await admin.list()).toEqual([adminUser('ann')]);
     expect(await admin.create({ username: 'Bea', password: 'pass-word-1', scopes: ['a'] })).toEqual(
-      user('bea', { scopes: ['a'] }),
+      adminUser('bea', { scopes: ['a'] }),
     );
-    expect(await admin.update('bea', { disabled: true })).toEqual(user('bea', { disabled: true }));
+    expect(await admin.update('bea', { disabled: true })).toEqual(adminUser('bea', { disabled: true }));
     await admin.remove('a/b c');
     expect(await admin.endSessions('bea')).toBe(2);
     expect(seen.map(({ method, url, body }) => [method, url, body])).toEqual([
@@ -150,7 +139,7 @@ describe('RemoteUserAdmin', () => {
   });
 
   it('never follows a redirect, so the key and the passwords go nowhere else', async () => {
-    const elsewhere = await start((_request, response) => json(response, 201, user('eve')));
+    const elsewhere = await start((_request, response) => json(response, 201, adminUser('eve')));
     const { admin } = await start((_request, response) => {
       response.writeHead(307, { location: `${elsewhere.url}/admin/users` });
       response.end();
