@@ -99,5 +99,8 @@ export async function bootNest(
     revoke: async (sid, sub) => {
       await app.get(RevocationService).revokeSession(sid, sub, 'logout');
     },
+    revokeUser: async (sub) => {
+      await app.get(RevocationService).revokeUser(sub, 'admin_kick');
+    },
   };
 }

@@ -20,7 +20,10 @@ export interface ServerSpec {
    * which no outgoing connection can take while a storm's server is down. Unset: boot, then wait for `listen`.
    */
   port?: number | 'stable';
-  /** ioauth: `REDIS_URL`, for a cluster whose revocations and broadcasts cross processes. */
+  /**
+   * ioauth: `REDIS_URL`, for a cluster whose revocations and broadcasts cross processes; socket.io: the same Redis
+   * through `@socket.io/redis-adapter`, the cluster without ioauth.
+   */
   redisUrl?: string;
   /** ioauth: `DATABASE_URL`: the store, whose revocation log every process catches up from. */
   databaseUrl?: string;
@@ -35,8 +38,22 @@ export type ServerRequest =
   | { type: 'memory' }
   /** ioauth: revokes a session as a logout does: recorded in the store (when there is one), then on the bus. */
   | { type: 'revoke'; sid: string; sub: string }
+  /** ioauth: revokes every one of these sessions at once, each as its own logout (bench/scale). */
+  | { type: 'revoke-many'; sessions: { sid: string; sub: string }[] }
+  /** ioauth: revokes every session of a user, as a disable or an admin kick does. */
+  | { type: 'revoke-user'; sub: string }
   /** Closes a socket wherever it is, through socket.io's adapter: `io.in(id).disconnectSockets(true)`. */
   | { type: 'disconnect'; socketId: string }
+  /** The same for each of these sockets, all at once. */
+  | { type: 'disconnect-many'; socketIds: string[] }
+  /** Closes every socket of the cluster: `io.disconnectSockets(true)`. */
+  | { type: 'disconnect-all' }
+  /** Sends `bench:broadcast` `{seq}` to every socket of the cluster: `io.emit`. */
+  | { type: 'broadcast'; seq: number }
+  /** Starts a window over which CPU time and event-loop lag are measured. */
+  | { type: 'window-start' }
+  /** Ends the window: its figures. */
+  | { type: 'window-end' }
   | { type: 'stop' };
 
 /** The server's counters: CPU time of the whole process (µs, user + system) and sockets connected so far. */
@@ -46,10 +63,20 @@ export interface ServerSample {
   clients: number;
 }
 
+/** What a server did over a window: CPU time (µs), wall time (ms) and event-loop delay (ms). */
+export interface ServerWindow {
+  cpu: number;
+  wallMs: number;
+  lagP50: number;
+  lagP99: number;
+  lagMax: number;
+}
+
 export type ServerReply =
   | { type: 'booted' }
   | { type: 'listening'; port: number; sample: ServerSample }
   | { type: 'sample'; sample: ServerSample }
   | { type: 'memory'; heapUsed: number; rss: number }
+  | { type: 'window'; window: ServerWindow }
   | { type: 'done' }
   | { type: 'error'; message: string };

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createAdapter } from '@socket.io/redis-adapter';
 import { authorize } from '@thream/socketio-jwt';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
 
 import type { ServerReply, ServerRequest, ServerSample, ServerSpec } from './gateway.protocol.js';
+import { ServerWindows } from './gateway.server-window.js';
 
 // One server of the gateway bench in its own process (`fork`ed by gateway.bench.ts), so that its CPU time is its
 // own and the client's work never lands on it: it boots the stack it is told, then answers the bench over IPC.
@@ -18,6 +21,8 @@ export interface Running {
   close(): Promise<void>;
   /** ioauth: revokes a session through the app's `RevocationService`, as a logout does. */
   revoke?(sid: string, sub: string): Promise<void>;
+  /** ioauth: revokes every session of a user, as an admin kick does. */
+  revokeUser?(sub: string): Promise<void>;
 }
 
 let io: Server | undefined;
@@ -31,10 +36,18 @@ function follow(server: Server): void {
   });
 }
 
-function bootSocketIo(spec: ServerSpec): Running {
+async function bootSocketIo(spec: ServerSpec): Promise<Running> {
   const http = createServer();
   const server = new Server(http);
   if (spec.stack === 'thream') server.use(authorize({ secret: spec.key, algorithms: [spec.algorithm] }));
+  // The cluster without ioauth: socket.io's own Redis adapter, as its documentation sets it up.
+  const redis = spec.redisUrl === undefined ? [] : [createClient({ url: spec.redisUrl })];
+  if (redis[0]) {
+    const subscriber = redis[0].duplicate();
+    redis.push(subscriber);
+    await Promise.all(redis.map((client) => client.connect()));
+    server.adapter(createAdapter(redis[0], subscriber));
+  }
   follow(server);
   return {
     listen: (port) =>
@@ -42,7 +55,10 @@ function bootSocketIo(spec: ServerSpec): Running {
         http.once('error', reject);
         http.listen(port, '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
       }),
-    close: () => new Promise((resolve) => void server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => void server.close(() => resolve()));
+      await Promise.all(redis.map((client) => client.quit()));
+    },
   };
 }
 
@@ -93,6 +109,7 @@ async function listenStable(server: Running): Promise<number> {
 
 let running: Running | undefined;
 let dataDir: string | undefined;
+const windows = new ServerWindows();
 
 async function handle(request: ServerRequest): Promise<ServerReply | undefined> {
   switch (request.type) {
@@ -104,7 +121,7 @@ async function handle(request: ServerRequest): Promise<ServerReply | undefined> 
       running =
         spec.stack === 'nest' || spec.stack === 'ioauth'
           ? await (await import('./gateway.nest-app.js')).bootNest(spec, dataDir, follow)
-          : bootSocketIo(spec);
+          : await bootSocketIo(spec);
       if (spec.port === undefined) return { type: 'booted' };
       const port = spec.port === 'stable' ? await listenStable(running) : await running.listen(spec.port);
       return { type: 'listening', port, sample: sample() };
@@ -123,9 +140,33 @@ async function handle(request: ServerRequest): Promise<ServerReply | undefined> 
       if (!running?.revoke) throw new Error('no revocation here');
       await running.revoke(request.sid, request.sub);
       return { type: 'done' };
+    case 'revoke-many': {
+      const { revoke } = running ?? {};
+      if (!revoke) throw new Error('no revocation here');
+      await Promise.all(request.sessions.map(({ sid, sub }) => revoke(sid, sub)));
+      return { type: 'done' };
+    }
+    case 'revoke-user':
+      if (!running?.revokeUser) throw new Error('no revocation here');
+      await running.revokeUser(request.sub);
+      return { type: 'done' };
     case 'disconnect':
       io?.in(request.socketId).disconnectSockets(true);
       return { type: 'done' };
+    case 'disconnect-many':
+      for (const socketId of request.socketIds) io?.in(socketId).disconnectSockets(true);
+      return { type: 'done' };
+    case 'disconnect-all':
+      io?.disconnectSockets(true);
+      return { type: 'done' };
+    case 'broadcast':
+      io?.emit('bench:broadcast', { seq: request.seq });
+      return { type: 'done' };
+    case 'window-start':
+      windows.start(cpuNow());
+      return { type: 'done' };
+    case 'window-end':
+      return { type: 'window', window: windows.end(cpuNow()) };
     case 'stop':
       await running?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
