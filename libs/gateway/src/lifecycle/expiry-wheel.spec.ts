@@ -99,7 +99,7 @@ describe('ExpiryWheel', () => {
     expect(expiry.size).toBe(0);
   });
 
-  it('handles 100k items rescheduled at once without a timer each', () => {
+  it('handles 100k items rescheduled at once without a timer each, firing them a turn at a time', async () => {
     const { clock, fired, expiry, advance } = wheel();
     const items = Array.from({ length: 100_000 }, (_, index) => `s${index}`);
     for (const item of items) expiry.schedule(item, clock.ms + 60_000);
@@ -108,6 +108,61 @@ describe('ExpiryWheel', () => {
     advance(60_100);
     expect(fired).toHaveLength(0);
     advance(60_100);
-    expect(fired).toHaveLength(100_000);
+    expect(fired).toHaveLength(500);
+    let turns = 1;
+    while (fired.length < 100_000) {
+      await nextTurn();
+      turns += 1;
+    }
+    expect(turns).toBeGreaterThan(100);
+    expect(fired).toEqual(items);
+    expect(expiry.size).toBe(0);
+  });
+
+  it('fires the rest of a slot that holds more than one turn on the turns that follow', async () => {
+    const clock = new ManualClock();
+    const fired: string[] = [];
+    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 2);
+    for (const item of ['a', 'b', 'c', 'd', 'e']) expiry.schedule(item, clock.ms + 100);
+    clock.ms += 200;
+    expiry.tick();
+    expect(fired).toEqual(['a', 'b']);
+    await nextTurn();
+    expect(fired).toEqual(['a', 'b', 'c', 'd']);
+    await nextTurn();
+    expect(fired).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('forgets an item cancelled or rescheduled while it waits for its turn', async () => {
+    const clock = new ManualClock();
+    const fired: string[] = [];
+    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 1);
+    for (const item of ['a', 'b', 'c']) expiry.schedule(item, clock.ms + 100);
+    clock.ms += 200;
+    expiry.tick();
+    expiry.cancel('b');
+    expiry.schedule('c', clock.ms + 1_000);
+    await nextTurn();
+    await nextTurn();
+    expect(fired).toEqual(['a']);
+    expect(expiry.size).toBe(1);
+    clock.ms += 1_100;
+    expiry.tick();
+    expect(fired).toEqual(['a', 'c']);
+  });
+
+  it('drops the items waiting for their turn on clear', async () => {
+    const clock = new ManualClock();
+    const fired: string[] = [];
+    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 1);
+    for (const item of ['a', 'b', 'c']) expiry.schedule(item, clock.ms + 100);
+    clock.ms += 200;
+    expiry.tick();
+    expiry.clear();
+    await nextTurn();
+    expect(fired).toEqual(['a']);
+    expect(expiry.size).toBe(0);
   });
 });
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
