@@ -1,6 +1,8 @@
 import type { Revocation, RevocationLog, RevocationPage } from '@ioauth/auth-core';
 
 import type { SqlClient } from '../sql/sql-client.js';
+import { GroupCommit } from './group-commit.js';
+import { recordSessionRevocations, type SessionRevocationEntry } from './session-revocation.batch.js';
 
 interface RevocationRow {
   kind: 'session' | 'user' | 'grants';
@@ -34,22 +36,47 @@ function toRevocation(row: RevocationRow): Revocation {
   };
 }
 
+/** Options of `SqlRevocationLog`. */
+export interface SqlRevocationLogOptions {
+  /** Most session revocations written by one statement; 500 by default. */
+  maxBatchSize?: number;
+  /** Most of those statements under way at once; 2 by default. */
+  maxBatchesInFlight?: number;
+}
+
 /**
  * The `RevocationLog` over SQL, for PGlite and PostgreSQL alike: table `ioauth_revocations`, which references
  * neither sessions nor users, so that purging a session or removing a user never forgets a revocation.
+ *
+ * Session revocations are written in groups (issue 15): a burst of them (10,000 logouts or admin actions at once)
+ * as one statement each would queue on a pool of 10 connections, whose queue wait is bounded at 3 s, and the late
+ * ones would fail: revocations lost. Grouped, 10,000 take 20 statements, at most 2 at a time, so that the burst
+ * leaves connections to logins. User and grants revocations are rare and keep a statement each.
  */
 export class SqlRevocationLog implements RevocationLog {
-  constructor(private readonly sql: SqlClient) {}
+  private readonly sessions: GroupCommit<SessionRevocationEntry, string[]>;
 
+  constructor(
+    private readonly sql: SqlClient,
+    options: SqlRevocationLogOptions = {},
+  ) {
+    this.sessions = new GroupCommit((entries) => recordSessionRevocations(sql, entries), {
+      maxBatchSize: options.maxBatchSize ?? 500,
+      maxInFlight: options.maxBatchesInFlight ?? 2,
+    });
+  }
+
+  /**
+   * Resolves once the revocation is committed, so that what the caller does next (publishing it) never announces
+   * a revocation the database could still lose; rejects, with its whole batch for a session revocation, when it
+   * could not be written.
+   */
   async record(revocation: Revocation, keepUntil: Date): Promise<string[]> {
+    if (revocation.kind === 'session') return this.sessions.add({ revocation, keepUntil });
     // One statement: the revocation and the end of the sessions it covers commit together or not at all. A grants
     // record ends no session.
     const covered =
-      revocation.kind === 'session'
-        ? 'sid = $5 and sub = $1'
-        : revocation.kind === 'user'
-          ? 'sub = $1 and ($7::text is null or sid <> $7::text)'
-          : 'false';
+      revocation.kind === 'user' ? 'sub = $1 and ($7::text is null or sid <> $7::text)' : 'false';
     const [row] = await this.sql.query<{ ended: string[] }>(
       `with ended as (
          update ioauth_sessions set revoked_at = $3, revoked_reason = $2
@@ -65,7 +92,7 @@ export class SqlRevocationLog implements RevocationLog {
         revocation.reason,
         new Date(revocation.at),
         keepUntil,
-        revocation.kind === 'session' ? revocation.sid : null,
+        null,
         revocation.kind,
         revocation.kind === 'user' ? (revocation.exceptSid ?? null) : null,
         revocation.kind === 'grants' ? revocation.scopes : null,
