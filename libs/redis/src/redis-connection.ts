@@ -61,7 +61,13 @@ export class RedisReplyTimeoutError extends Error {
 export function replyWithin<T>(command: Promise<T>, ms = COMMAND_TIMEOUT_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RedisReplyTimeoutError(`no reply from Redis within ${ms} ms`)), ms);
+    timer = setTimeout(
+      // Node runs overdue timers before it reads sockets: on a loop held past `ms` (a reconnect storm of thousands
+      // of handshakes on two cores) a reply that came in time still sits unread. One more turn lets the loop read
+      // it; without it, a busy gateway refused handshakes as `unavailable` with Redis answering in a millisecond.
+      () => setImmediate(() => reject(new RedisReplyTimeoutError(`no reply from Redis within ${ms} ms`))),
+      ms,
+    );
   });
   // The command may still fail after the timeout (its connection dropped): that failure has no one left to hear it.
   command.catch(() => undefined);

@@ -7,7 +7,13 @@ import type { Clock, KeySetChange, Revocation } from '@ioauth/auth-core';
 import { RedisKeySetBus } from './redis-key-set.bus.js';
 import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import { RedisRevocationBus } from './redis-revocation.bus.js';
-import { closeRedis, connectRedis, RedisReplyTimeoutError, type RedisClient } from './redis-connection.js';
+import {
+  closeRedis,
+  connectRedis,
+  RedisReplyTimeoutError,
+  replyWithin,
+  type RedisClient,
+} from './redis-connection.js';
 
 const NOW = 1_800_000_000;
 
@@ -190,6 +196,19 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
       expect((await a.peek(key))?.count).toBe(2);
       await b.reset(key);
       expect(await a.peek(key)).toBeUndefined();
+    });
+  });
+
+  describe('replyWithin', () => {
+    it('takes a reply that came in time even when a busy event loop runs the timer late', async () => {
+      const reply = replyWithin(first.ping(), 50);
+      // The loop is held past the timeout (a reconnect storm on two cores), while Redis answers at once: the
+      // reply waits in the socket buffer, and the overdue timer runs before the loop reads it.
+      const until = Date.now() + 200;
+      while (Date.now() < until) {
+        // busy
+      }
+      await expect(reply).resolves.toBe('PONG');
     });
   });
 });
