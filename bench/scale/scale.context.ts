@@ -82,7 +82,8 @@ export function describe(stats: LoadStats): string {
     Object.keys(counts).length === 0 ? '' : ` ${JSON.stringify(counts)}`;
   return (
     `${stats.connected}/${stats.held} connected, ${stats.disconnects} disconnects, ${stats.reconnects} reconnects, ` +
-    `${stats.refusals} refused${codes(stats.refusalCodes)}, ${stats.unauthorized} unauthorized, ` +
+    `${stats.refusals} refused${codes(stats.refusalCodes)}, ${stats.retries} handshakes retried, ` +
+    `${stats.unauthorized} unauthorized, ` +
     `${stats.expiring} expiring, ${stats.refreshed} refreshed, auth:error${codes(stats.authErrors) || ' none'}`
   );
 }

@@ -87,6 +87,8 @@ function sum(a: LoadStats, b: LoadStats): LoadStats {
     disconnects: a.disconnects + b.disconnects,
     refusals: a.refusals + b.refusals,
     refusalCodes: merge(a.refusalCodes, b.refusalCodes),
+    retries: a.retries + b.retries,
+    cpu: a.cpu + b.cpu,
     expiring: a.expiring + b.expiring,
     refreshed: a.refreshed + b.refreshed,
     unauthorized: a.unauthorized + b.unauthorized,

@@ -10,8 +10,9 @@ import type {
   SocketRef,
 } from './scale.protocol.js';
 
-// Longer than any step of a full run: opening 12,500 sockets on two shared cores takes a minute or two.
-const REQUEST_TIMEOUT_MS = 600_000;
+// Longer than any step of a full run: opening 12,500 sockets per process, 100,000 in all, on two shared cores
+// takes several minutes.
+const REQUEST_TIMEOUT_MS = 1_800_000;
 
 /** A load process (scale.load.ts) with its own loopback source address, driven over IPC one request at a time. */
 export class LoadProcess {

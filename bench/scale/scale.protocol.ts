@@ -53,10 +53,14 @@ export interface LoadStats {
   /** Connects after the first, each a reconnect. */
   reconnects: number;
   disconnects: number;
-  /** `connect_error` with a `data.code`: the server refused the handshake. */
+  /** `connect_error` with a `data.code` other than `unavailable` or `rate_limited`: the server refused the token. */
   refusals: number;
-  /** Refusal codes seen, with their counts. */
+  /** Every `connect_error` code seen, with its count, those retried included. */
   refusalCodes: Record<string, number>;
+  /** Handshakes a plain socket tried again: after a transport error or timeout, `unavailable` or `rate_limited`. */
+  retries: number;
+  /** CPU time of the load process so far (µs, user + system). */
+  cpu: number;
   expiring: number;
   refreshed: number;
   unauthorized: number;
