@@ -203,6 +203,7 @@ async function cluster(ctx: ScaleContext, mode: 'ioauth' | 'socket.io'): Promise
       await done(servers[0] as ServerProcess, { type: 'broadcast', seq });
       broadcasts.push((await fleet.heard(seq, OPEN_TIMEOUT_MS)) - sent);
     }
+    log(`cluster (${mode}) after ${plan.broadcasts} broadcasts: ${describe(await fleet.stats())}`);
     const { kicks, lagP99 } = await kicksUnderBroadcasts(ctx, mode, servers, fleet, plan.broadcasts);
     const stats = await fleet.stats();
     // The kicked sockets are the only ones that may have gone.

@@ -23,7 +23,7 @@ import {
 const [, , name = 'load', localAddress = '127.0.0.1', mintJson = '{}'] = process.argv;
 const mint = JSON.parse(mintJson) as MintSpec;
 const LIFETIME_S = 3600;
-const POLL_MS = 25;
+const POLL_MS = 50;
 // Codes the contract has a client retry after a while: the gateway is shedding load, it did not refuse the token.
 const RETRIED: ReadonlySet<unknown> = new Set(['unavailable', 'rate_limited']);
 
@@ -235,9 +235,12 @@ async function until<T>(what: string, timeoutMs: number, done: () => T | undefin
   }
 }
 
-function latest(times: (number | undefined)[]): number | undefined {
+// The latest of the times `pick` gives every held socket, or undefined while one has none yet: polled every few
+// milliseconds over 12,500 sockets, so it allocates nothing.
+function latest(entries: readonly Held[], pick: (entry: Held) => number | undefined): number | undefined {
   let last = 0;
-  for (const time of times) {
+  for (const entry of entries) {
+    const time = pick(entry);
     if (time === undefined) return undefined;
     if (time > last) last = time;
   }
@@ -250,9 +253,9 @@ function wait(until_: 'connected' | 'disconnected' | 'refreshed', timeoutMs: num
     disconnected: (entry) => entry.disconnectedAt,
     refreshed: (entry) => entry.refreshedAt,
   };
-  return until(`every socket ${until_} (${held.length})`, timeoutMs, () =>
-    latest(held.map(pick[until_])),
-  ).then((at) => ({ type: 'at', at }));
+  return until(`every socket ${until_} (${held.length})`, timeoutMs, () => latest(held, pick[until_])).then(
+    (at) => ({ type: 'at', at }),
+  );
 }
 
 function snapshot(): LoadStats {
@@ -290,10 +293,8 @@ async function handle(request: LoadRequest): Promise<LoadReply> {
       return { type: 'done' };
     case 'broadcast': {
       const at = await until(`broadcast ${request.seq} heard`, request.timeoutMs, () =>
-        latest(
-          held.map((entry) =>
-            !entry.socket.connected ? 0 : entry.heardSeq >= request.seq ? entry.heardAt : undefined,
-          ),
+        latest(held, (entry) =>
+          !entry.socket.connected ? 0 : entry.heardSeq >= request.seq ? entry.heardAt : undefined,
         ),
       );
       return { type: 'at', at };
@@ -301,7 +302,7 @@ async function handle(request: LoadRequest): Promise<LoadReply> {
     case 'closed-at': {
       const entries = request.indexes.map((i) => held[i] as Held);
       await until('sockets closed', request.timeoutMs, () =>
-        latest(entries.map((entry) => entry.disconnectedAt)),
+        latest(entries, (entry) => entry.disconnectedAt),
       );
       return { type: 'times', at: entries.map((entry) => entry.disconnectedAt as number) };
     }

@@ -36,7 +36,9 @@ export const SCALE_PLAN: ScalePlan = {
     idleMs: 10_000,
     broadcasts: 3,
     kicks: 20,
-    broadcastEveryMs: 2_000,
+    // Every 10 s: a broadcast costs the load processes, on the same two cores, about 3 s of CPU to read 100,000
+    // messages; every 2 s starved them and the gateways alike, and heartbeats went unanswered on both sides.
+    broadcastEveryMs: 10_000,
   },
   reconnect: { sockets: 10_000, loads: 2 },
   // A refresh window of 20 s (a third of the lifetime): the warnings come 40 s after the first token, once all

@@ -120,12 +120,7 @@ describe('ExpiryWheel', () => {
   });
 
   it('fires the rest of a slot that holds more than one turn on the turns that follow', async () => {
-    const clock = new ManualClock();
-    const fired: string[] = [];
-    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 2);
-    for (const item of ['a', 'b', 'c', 'd', 'e']) expiry.schedule(item, clock.ms + 100);
-    clock.ms += 200;
-    expiry.tick();
+    const { fired } = dueAtOnce(['a', 'b', 'c', 'd', 'e'], 2);
     expect(fired).toEqual(['a', 'b']);
     await nextTurn();
     expect(fired).toEqual(['a', 'b', 'c', 'd']);
@@ -134,12 +129,7 @@ describe('ExpiryWheel', () => {
   });
 
   it('forgets an item cancelled or rescheduled while it waits for its turn', async () => {
-    const clock = new ManualClock();
-    const fired: string[] = [];
-    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 1);
-    for (const item of ['a', 'b', 'c']) expiry.schedule(item, clock.ms + 100);
-    clock.ms += 200;
-    expiry.tick();
+    const { expiry, clock, fired } = dueAtOnce(['a', 'b', 'c'], 1);
     expiry.cancel('b');
     expiry.schedule('c', clock.ms + 1_000);
     await nextTurn();
@@ -152,12 +142,7 @@ describe('ExpiryWheel', () => {
   });
 
   it('drops the items waiting for their turn on clear', async () => {
-    const clock = new ManualClock();
-    const fired: string[] = [];
-    const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, 1);
-    for (const item of ['a', 'b', 'c']) expiry.schedule(item, clock.ms + 100);
-    clock.ms += 200;
-    expiry.tick();
+    const { expiry, fired } = dueAtOnce(['a', 'b', 'c'], 1);
     expiry.clear();
     await nextTurn();
     expect(fired).toEqual(['a']);
@@ -166,3 +151,14 @@ describe('ExpiryWheel', () => {
 });
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A wheel firing `perTurn` items a turn, whose `items` all came due in one slot and got their first turn. */
+function dueAtOnce(items: readonly string[], perTurn: number) {
+  const clock = new ManualClock();
+  const fired: string[] = [];
+  const expiry = new ExpiryWheel<string>(clock, (item) => fired.push(item), 100, perTurn);
+  for (const item of items) expiry.schedule(item, clock.ms + 100);
+  clock.ms += 200;
+  expiry.tick();
+  return { clock, fired, expiry };
+}
