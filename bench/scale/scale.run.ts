@@ -73,8 +73,35 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const started = Date.now();
-for (const [name, run] of Object.entries(STEPS))
-  if (!only || only.includes(name)) await step(name, () => run(ctx));
+// A partial run (`--only`) never replaces the full report.
+const file = join(root, 'bench', 'results', small || only ? 'scale-small.json' : 'scale.json');
+
+// Written after every step, so that a run stopped or failed halfway keeps what the steps before it measured.
+async function writeReport(): Promise<void> {
+  const report = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    openFilesPerProcess: await openFileLimit(),
+    plan,
+    minutes: Math.round((Date.now() - started) / 6000) / 10,
+    results: ctx.results,
+    facts: ctx.facts,
+    checks: ctx.checks,
+  };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+for (const [name, run] of Object.entries(STEPS)) {
+  if (only && !only.includes(name)) continue;
+  // A step that fails is a failed check of the run; the steps after it still run.
+  try {
+    await step(name, () => run(ctx));
+  } catch (error) {
+    ctx.check(`${name}: ran to completion`, false, error instanceof Error ? error.message : String(error));
+  }
+  await writeReport();
+}
 
 console.table(
   ctx.results.map(({ name, value, unit, baseline, ratio }: BenchResult) => ({
@@ -86,20 +113,6 @@ console.table(
   })),
 );
 const failed = ctx.checks.filter((check) => !check.ok);
-const report = {
-  date: new Date().toISOString(),
-  machine: machine(),
-  openFilesPerProcess: await openFileLimit(),
-  plan,
-  minutes: Math.round((Date.now() - started) / 6000) / 10,
-  results: ctx.results,
-  facts: ctx.facts,
-  checks: ctx.checks,
-};
-// A partial run (`--only`) never replaces the full report.
-const file = join(root, 'bench', 'results', small || only ? 'scale-small.json' : 'scale.json');
-await mkdir(dirname(file), { recursive: true });
-await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`written to ${file}`);
 if (failed.length > 0) {
   console.error(
