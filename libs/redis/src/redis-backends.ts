@@ -5,7 +5,7 @@ import { systemClock } from '@ioauth/auth-core';
 
 import { publishingThroughOutages } from './adapter-publisher.js';
 import type { IoauthRedisSettings } from './redis.options.schema.js';
-import { closeRedis, connectRedis, type RedisClient } from './redis-connection.js';
+import { closeRedis, connectRedis, type RedisClient, type RedisQueueBound } from './redis-connection.js';
 import { RedisKeySetBus } from './redis-key-set.bus.js';
 import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import { RedisRevocationBus } from './redis-revocation.bus.js';
@@ -59,7 +59,8 @@ export class RedisBackends implements OnApplicationShutdown {
   socketIoAdapter(): Promise<SocketIoAdapterFactory> {
     return this.once('socket.io', async () => {
       const [pub, sub, adapter] = await Promise.all([
-        this.connect(),
+        // Its publishes wait to be written rather than time out unsent: a lost broadcast or disconnect is silent.
+        this.connect('length'),
         this.connect(),
         import('@socket.io/redis-adapter'),
       ]);
@@ -78,8 +79,8 @@ export class RedisBackends implements OnApplicationShutdown {
     await closeRedis(this.client);
   }
 
-  private connect(): Promise<RedisClient> {
-    const connection = connectRedis(this.settings.url);
+  private connect(bound?: RedisQueueBound): Promise<RedisClient> {
+    const connection = connectRedis(this.settings.url, bound);
     this.connections.push(connection);
     return connection;
   }

@@ -6,7 +6,19 @@ const COMMAND_TIMEOUT_MS = 2_000;
 /** How long closing a connected client may wait for the replies of its commands under way. */
 const CLOSE_TIMEOUT_MS = 2_000;
 
-const createRedis = (redis: typeof Redis, url: string) =>
+/** How a connection bounds the commands waiting to be written. */
+export type RedisQueueBound =
+  /** A command not written within 2 s fails: callers answer at once rather than wait on a stalled connection. */
+  | 'time'
+  /**
+   * Commands wait to be written however long it takes, at most 100,000 of them: for messages that must not be
+   * lost to a burst, such as the socket.io adapter's broadcasts and cross-node disconnects.
+   */
+  | 'length';
+
+const QUEUE_MAX_LENGTH = 100_000;
+
+const createRedis = (redis: typeof Redis, url: string, bound: RedisQueueBound = 'time') =>
   redis.createClient({
     url,
     socket: { connectTimeout: 5_000 },
@@ -15,8 +27,11 @@ const createRedis = (redis: typeof Redis, url: string) =>
     // 503 `service_unavailable` (rate limits and revocations fail closed) while the client keeps reconnecting.
     disableOfflineQueue: true,
     // A command may wait this long to be written; node-redis stops timing it once written, so the wait for its
-    // reply is bounded by `replyWithin`.
-    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
+    // reply is bounded by `replyWithin`. A command that times out before it is written is never sent: a burst of
+    // 10,000 cross-node disconnects on a busy process lost some of them that way (bench:scale), hence `length`.
+    ...(bound === 'time'
+      ? { commandOptions: { timeout: COMMAND_TIMEOUT_MS } }
+      : { commandsQueueMaxLength: QUEUE_MAX_LENGTH }),
   });
 
 /**
@@ -32,9 +47,9 @@ const logger = new Logger('Redis');
  * Connects to `REDIS_URL` and checks the connection once, so that a wrong URL fails at start-up. Later connection
  * errors are logged by kind (never with the URL, which may hold a password) while the client reconnects.
  */
-export async function connectRedis(url: string): Promise<RedisClient> {
+export async function connectRedis(url: string, bound: RedisQueueBound = 'time'): Promise<RedisClient> {
   // Loaded on first use: node-redis costs ~0.4 s of CPU to import, which a process without REDIS_URL never pays.
-  const client = createRedis(await import('redis'), url);
+  const client = createRedis(await import('redis'), url, bound);
   let lastLogged = '';
   client.on('error', (error: unknown) => {
     const kind = error instanceof Error ? error.name : 'error';

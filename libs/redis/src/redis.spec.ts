@@ -244,6 +244,25 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
     }
   }, 15_000);
 
+  it('sends every publish of a length-bounded connection however long it waited to be written', async () => {
+    const [timed, queued] = await Promise.all([connectRedis(redis.url), connectRedis(redis.url, 'length')]);
+    const channel = `spec:burst:${randomBytes(4).toString('hex')}`;
+    // Megabytes of messages against a frozen Redis fill the socket buffers: what is left waits to be written, past
+    // the 2 s a time-bounded connection allows, as 10,000 cross-node disconnects did on a busy gateway.
+    const payload = 'x'.repeat(4096);
+    const burst = (client: RedisClient) =>
+      Array.from({ length: 2_000 }, () => replyWithin(client.publish(channel, payload), 30_000));
+    redis.freeze();
+    const timedOut = Promise.allSettled(burst(timed));
+    const sent = Promise.allSettled(burst(queued));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    redis.thaw();
+    const [lost, kept] = await Promise.all([timedOut, sent]);
+    expect(kept.filter((result) => result.status === 'rejected')).toHaveLength(0);
+    expect(lost.filter((result) => result.status === 'rejected').length).toBeGreaterThan(0);
+    await Promise.all([timed, queued].map((client) => closeRedis(client)));
+  }, 20_000);
+
   it('closes a client whose Redis went away at once, and a closed client without error', async () => {
     const client = await connectRedis(redis.url);
     const lost = new Promise((resolve) => client.once('error', resolve));
