@@ -219,7 +219,8 @@ async function open(request: OpenRequest): Promise<LoadReply> {
   try {
     await Promise.all(Array.from({ length: Math.min(request.inFlight, request.count) }, worker));
   } finally {
-    held.push(...opened);
+    // In index order, whatever order they connected in: `refs` and `closed-at` look sockets up by index.
+    held.push(...opened.sort((a, b) => a.index - b.index));
   }
   return { type: 'opened', ms: monotonicMs() - start };
 }

@@ -27,8 +27,8 @@ const createRedis = (redis: typeof Redis, url: string, bound: RedisQueueBound = 
     // 503 `service_unavailable` (rate limits and revocations fail closed) while the client keeps reconnecting.
     disableOfflineQueue: true,
     // A command may wait this long to be written; node-redis stops timing it once written, so the wait for its
-    // reply is bounded by `replyWithin`. A command that times out before it is written is never sent: a burst of
-    // 10,000 cross-node disconnects on a busy process lost some of them that way (bench:scale), hence `length`.
+    // reply is bounded by `replyWithin`. A command that times out before it is written is never sent, so a burst
+    // (10,000 cross-node disconnects on a busy process, in bench:scale) can lose some: hence `length`.
     ...(bound === 'time'
       ? { commandOptions: { timeout: COMMAND_TIMEOUT_MS } }
       : { commandsQueueMaxLength: QUEUE_MAX_LENGTH }),
