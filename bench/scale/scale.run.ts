@@ -28,8 +28,7 @@ async function openFileLimit(): Promise<number> {
 // Sockets a process holds, plus what Node, Redis and PostgreSQL connections and the IPC channel take.
 const HEADROOM = 300;
 
-async function checkLimits(): Promise<void> {
-  const limit = await openFileLimit();
+function checkLimits(limit: number): void {
   const needs = Math.max(
     plan.hold.sockets,
     Math.ceil(plan.hold.sockets / plan.hold.loads),
@@ -52,9 +51,10 @@ if (!redisUrl) {
   );
   process.exit(2);
 }
-await checkLimits();
+const openFiles = await openFileLimit();
+checkLimits(openFiles);
 const ctx = await ScaleContext.create(plan, redisUrl, process.env['IOAUTH_BENCH_POSTGRES_URL']);
-log(`plan: ${small ? 'small' : 'full'}, open files per process: ${await openFileLimit()}`);
+log(`plan: ${small ? 'small' : 'full'}, open files per process: ${openFiles}`);
 const STEPS: Record<string, (ctx: ScaleContext) => Promise<void>> = {
   hold: holdBench,
   reconnect: reconnectStormBench,
@@ -81,7 +81,7 @@ async function writeReport(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: machine(),
-    openFilesPerProcess: await openFileLimit(),
+    openFilesPerProcess: openFiles,
     plan,
     minutes: Math.round((Date.now() - started) / 6000) / 10,
     results: ctx.results,

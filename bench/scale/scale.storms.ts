@@ -12,6 +12,7 @@ import {
   windowStart,
 } from './scale.context.js';
 import { Fleet } from './scale.fleet.js';
+import { listenOverflows } from './scale.kernel.js';
 import { monotonicMs } from './scale.protocol.js';
 
 const TIMEOUT_MS = 300_000;
@@ -19,6 +20,8 @@ const TIMEOUT_MS = 300_000;
 interface StormSample {
   wallMs: number;
   cpuPerReconnect: number;
+  /** Connection attempts the kernel dropped with a full accept queue during the storm; a client retries in 1 s, 3 s... */
+  listenOverflows: number | undefined;
 }
 
 /**
@@ -45,9 +48,11 @@ export async function reconnectStormBench(ctx: ScaleContext): Promise<void> {
           await fleet.mark();
           await victim.kill();
           await fleet.wait('disconnected', TIMEOUT_MS);
+          const overflowsBefore = await listenOverflows();
           const listening = await successor.listen(victim.port);
           const start = monotonicMs();
           const back = await fleet.wait('connected', TIMEOUT_MS);
+          const overflowsAfter = await listenOverflows();
           const settled = await successor.sample(sockets);
           const stats = await fleet.stats();
           // Every socket went down once and came back once; none was refused on the way.
@@ -57,7 +62,14 @@ export async function reconnectStormBench(ctx: ScaleContext): Promise<void> {
             stats.refusals === 0 &&
             stats.unauthorized === 0;
           ctx.check(`reconnect storm (${mode}): all ${sockets} back, none refused`, ok, describe(stats));
-          return { wallMs: back - start, cpuPerReconnect: (settled.cpu - listening.cpu) / sockets };
+          return {
+            wallMs: back - start,
+            cpuPerReconnect: (settled.cpu - listening.cpu) / sockets,
+            listenOverflows:
+              overflowsBefore === undefined || overflowsAfter === undefined
+                ? undefined
+                : overflowsAfter - overflowsBefore,
+          };
         } finally {
           await fleet.kill();
           await Promise.all([victim.kill(), successor.stop()]);
@@ -76,6 +88,13 @@ export async function reconnectStormBench(ctx: ScaleContext): Promise<void> {
       bare.cpuPerReconnect,
     ),
   );
+  for (const [mode, sample] of samples) {
+    if (sample.listenOverflows !== undefined)
+      ctx.fact(
+        `reconnect storm (${mode}): connections dropped by a full accept queue`,
+        sample.listenOverflows,
+      );
+  }
 }
 
 /**
