@@ -5,10 +5,14 @@ const BASELINES = ['jsonwebtoken', 'fast-jwt'] as const;
 
 /**
  * Sign and verify throughput of `TokenService` against raw `jsonwebtoken` with the same `KeyObject` and against
- * `fast-jwt` without cache, per algorithm (token.suite.ts).
+ * `fast-jwt` without cache, per algorithm (token.suite.ts): verifying a token for the first time, and again.
  */
 export async function tokenBench(plan: BenchPlan): Promise<BenchResult[]> {
-  const operations = ALGORITHMS.flatMap((algorithm) => [`sign.${algorithm}`, `verify.${algorithm}`]);
+  const operations = ALGORITHMS.flatMap((algorithm) => [
+    `sign.${algorithm}`,
+    `verify.${algorithm}`,
+    `verify-again.${algorithm}`,
+  ]);
   const figures = await throughput(
     new URL('./token.suite.ts', import.meta.url).href,
     ['ioauth', ...BASELINES],

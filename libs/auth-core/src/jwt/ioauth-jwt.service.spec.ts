@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 
-import { setup, NOW } from '../testing/auth-core.setup.js';
+import { refusal, setup, NOW } from '../testing/auth-core.setup.js';
 import { IoauthJwtService } from './ioauth-jwt.service.js';
 
 describe('IoauthJwtService', () => {
@@ -66,6 +66,85 @@ describe('IoauthJwtService', () => {
     expect(() => ctx.jwt.verify(token, { subject: 'bob' })).toThrow(
       expect.objectContaining({ code: 'token_invalid' }),
     );
+  });
+
+  describe('a token verified lately', () => {
+    afterEach(() => {
+      ctx.clock.seconds = NOW;
+      import.meta.jest.restoreAllMocks();
+    });
+
+    // Changes one character of a segment into another base64url character that keeps it canonical.
+    const tamper = (token: string, segment: number) => {
+      const parts = token.split('.');
+      const part = parts[segment] as string;
+      parts[segment] = `${part[0] === 'A' ? 'B' : 'A'}${part.slice(1)}`;
+      return parts.join('.');
+    };
+
+    it('is not checked against its signature again, and is still refused once expired', async () => {
+      const signatures = import.meta.jest.spyOn(JwtService.prototype, 'verify');
+      const token = ctx.jwt.sign({ sub: 'alice' }, { expiresIn: 60 });
+      expect(ctx.jwt.verify(token)).toMatchObject({ sub: 'alice' });
+      ctx.clock.advance(60 + ctx.config.clockTolerance - 1);
+      expect(ctx.jwt.verify(token)).toMatchObject({ sub: 'alice' });
+      expect(signatures).toHaveBeenCalledTimes(1);
+      ctx.clock.advance(1);
+      expect(await refusal(() => ctx.jwt.verify(token))).toMatchObject({ code: 'token_expired' });
+    });
+
+    it('gives each caller claims of its own, which another caller cannot change', () => {
+      const token = ctx.jwt.sign({ sub: 'alice', roles: ['member'] });
+      const first = ctx.jwt.verify<{ roles: string[]; admin?: boolean }>(token);
+      first.roles.push('admin');
+      first.admin = true;
+      expect(ctx.jwt.verify(token)).toEqual(expect.objectContaining({ sub: 'alice', roles: ['member'] }));
+      expect(ctx.jwt.verify(token)).not.toHaveProperty('admin');
+    });
+
+    it('lends nothing to a token that differs from it in its claims or its signature', () => {
+      const token = ctx.jwt.sign({ sub: 'alice' });
+      ctx.jwt.verify(token);
+      for (const forged of [tamper(token, 1), tamper(token, 2)]) {
+        expect(() => ctx.jwt.verify(forged)).toThrow(expect.objectContaining({ code: 'token_invalid' }));
+      }
+    });
+
+    it('is checked for its type, its subject and its id on every use', () => {
+      const token = ctx.jwt.sign({ sub: 'alice', jti: 'one' });
+      ctx.jwt.verify(token);
+      expect(() => ctx.jwt.verify(token, { typ: 'at+jwt' })).toThrow(
+        expect.objectContaining({ code: 'token_invalid', message: 'token type is not accepted' }),
+      );
+      expect(() => ctx.jwt.verify(token, { subject: 'bob' })).toThrow(
+        expect.objectContaining({ code: 'token_invalid' }),
+      );
+      expect(() => ctx.jwt.verify(token, { jwtid: 'two' })).toThrow(
+        expect.objectContaining({ code: 'token_invalid' }),
+      );
+    });
+
+    it('is refused as issued in the future when the clock steps back', () => {
+      const token = ctx.jwt.sign({ sub: 'alice' });
+      ctx.jwt.verify(token);
+      ctx.clock.advance(-(ctx.config.clockTolerance + 1));
+      expect(() => ctx.jwt.verify(token)).toThrow(
+        expect.objectContaining({ code: 'token_invalid', message: 'token is issued in the future' }),
+      );
+    });
+
+    it('is refused once its key no longer verifies', async () => {
+      const token = ctx.jwt.sign({ sub: 'alice' }, { expiresIn: 3600 });
+      ctx.jwt.verify(token);
+      await ctx.keys.rotate();
+      expect(ctx.jwt.verify(token)).toMatchObject({ sub: 'alice' });
+      // The old key verifies one access-token lifetime plus the tolerance after the rotation, then is gone.
+      ctx.clock.advance(ctx.config.accessTokenTtl + ctx.config.clockTolerance);
+      expect(await refusal(() => ctx.jwt.verify(token))).toMatchObject({
+        code: 'token_invalid',
+        message: 'token signing key is unknown',
+      });
+    });
   });
 
   it('refuses payloads that are not claims objects', () => {

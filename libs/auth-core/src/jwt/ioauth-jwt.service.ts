@@ -8,6 +8,7 @@ import { readJwsHeader, typMatches } from './jws-header.js';
 import { toAuthError } from './jwt-errors.js';
 import { JWT_KEY, keyFromOptions } from './jwt-key.js';
 import { checkNumericDates } from './numeric-date.js';
+import { claimsOfVerified, VerifiedSignatures } from './verified-signatures.js';
 
 /** Options of `IoauthJwtService.verify`: the keys and rules are ioauth's; these only narrow them. */
 export interface IoauthVerifyOptions extends Pick<JwtVerifyOptions, 'subject' | 'jwtid' | 'maxAge'> {
@@ -20,6 +21,9 @@ export type IoauthSignOptions = JwtSignOptions & {
   /** `typ` header; `JWT` unless given. */
   typ?: string;
 };
+
+// About 0.6 MB at most: each entry holds a token's text, which its handshake or request holds anyway.
+const VERIFIED_SIGNATURES = 1000;
 
 const REFUSED_SIGN_OPTIONS = ['secret', 'privateKey', 'algorithm', 'keyid', 'header'] as const;
 
@@ -41,12 +45,15 @@ const REFUSED_VERIFY_OPTIONS = [
  * with the current key (its `kid` in the header, `iss`, `aud`, `iat` and `exp` filled in), and verifies with the
  * key named by `kid` pinned to that key's one algorithm, never the token's choice (RFC 8725 section 3.1), with
  * `iss`, `aud` and `exp` required, `nbf` honoured within the clock tolerance, and the size checked before parsing.
- * Failures are `AuthError`s: `token_invalid` or `token_expired`.
+ * Failures are `AuthError`s: `token_invalid` or `token_expired`. The signature of a token seen lately is not checked
+ * again (`VerifiedSignatures`); everything else is.
  *
  * Built by `AuthCoreModule` with a factory: as a subclass it would otherwise inherit `JwtService`'s constructor
  * injection metadata.
  */
 export class IoauthJwtService extends JwtService {
+  private readonly verified = new VerifiedSignatures(VERIFIED_SIGNATURES);
+
   constructor(
     private readonly keys: KeyStore,
     private readonly config: AuthCoreSettings,
@@ -109,6 +116,13 @@ export class IoauthJwtService extends JwtService {
     if (!key) throw new AuthError('token_invalid', 'token signing key is unknown');
     if (header.alg !== key.alg) throw new AuthError('token_invalid', 'token algorithm is not accepted');
     const now = epochSeconds(this.clock);
+    // `subject`, `jwtid` and `maxAge` are judged by jsonwebtoken: such a call takes the whole path.
+    const plain = subject === undefined && jwtid === undefined && maxAge === undefined;
+    if (plain && this.verified.verifiedBy(token, key.publicKey)) {
+      const claims = claimsOfVerified(token, now, this.config.clockTolerance);
+      checkNumericDates(claims, now, this.config.clockTolerance);
+      return claims as T;
+    }
     let claims: unknown;
     try {
       claims = super.verify(token, {
@@ -132,6 +146,7 @@ export class IoauthJwtService extends JwtService {
     if ((claims as { exp?: unknown }).exp === undefined)
       throw new AuthError('token_invalid', 'token has no expiry');
     checkNumericDates(claims as Record<string, unknown>, now, this.config.clockTolerance);
+    if (plain) this.verified.remember(token, key.publicKey);
     return claims as T;
   }
 
