@@ -10,6 +10,8 @@ import {
   sleep,
   startServers,
   step,
+  windowEnd,
+  windowStart,
   type ScaleMode,
 } from './scale.context.js';
 import { Fleet } from './scale.fleet.js';
@@ -29,6 +31,9 @@ interface HoldSample {
   heapBase: number;
   rssBase: number;
   window: ServerWindow;
+  /** One broadcast to every socket: until the last one got it, and the server's CPU for it. */
+  broadcastMs: number;
+  broadcastCpuMs: number;
 }
 
 /**
@@ -51,6 +56,12 @@ export async function holdBench(ctx: ScaleContext): Promise<void> {
           await server.sample(sockets);
           const after = await server.memory();
           const window = (await idle([server], idleMs))[0] as ServerWindow;
+          // What the cluster's broadcast costs one process, without the other gateways on the same cores.
+          await windowStart([server]);
+          const sent = monotonicMs();
+          await done(server, { type: 'broadcast', seq: 0 });
+          const broadcastMs = (await fleet.heard(0, OPEN_TIMEOUT_MS)) - sent;
+          const broadcast = (await windowEnd([server]))[0] as ServerWindow;
           const stats = await fleet.stats();
           const { clients } = await server.sample();
           ctx.checkHeld(
@@ -69,6 +80,8 @@ export async function holdBench(ctx: ScaleContext): Promise<void> {
             heapBase: before.heapUsed,
             rssBase: before.rss,
             window,
+            broadcastMs,
+            broadcastCpuMs: broadcast.cpu / 1000,
           };
         } finally {
           await fleet.kill();
@@ -90,6 +103,12 @@ export async function holdBench(ctx: ScaleContext): Promise<void> {
       }),
       figure(`${name}: idle event-loop lag p99 ${vs}`, 'ms', ours.window.lagP99, base.window.lagP99, {
         digits: 2,
+      }),
+      figure(`${name}: a broadcast to every socket ${vs}`, 'ms', ours.broadcastMs, base.broadcastMs, {
+        digits: 1,
+      }),
+      figure(`${name}: server CPU for a broadcast ${vs}`, 'ms', ours.broadcastCpuMs, base.broadcastCpuMs, {
+        digits: 1,
       }),
     );
   }
