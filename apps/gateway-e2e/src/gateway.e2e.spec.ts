@@ -217,6 +217,22 @@ describe('socket.io gateway of npm start', () => {
       expect(((await other.emitWithAck('whoami')) as WhoAmI).sub).toBe('alice');
     });
 
+    it('refuses a token that already opened two namespaces once its session is logged out', async () => {
+      const { access_token } = await login(server.url, 'alice');
+      const sockets = [
+        await connect('/', { auth: { token: access_token } }),
+        await connect('/public', { auth: { token: access_token } }),
+      ];
+      const closed = sockets.map((socket) => waitFor<string>(socket, 'disconnect'));
+      expect(await logout(server.url, access_token)).toBe(204);
+      expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+      // The server has verified this token's signature twice and remembers it; revocation is still checked.
+      for (const namespace of ['/', '/public'])
+        expect(await refused(namespace, { auth: { token: access_token } })).toMatchObject({
+          code: 'token_revoked',
+        });
+    });
+
     it('kicks every socket of a user on sessions:kick from /admin, and a token issued after the kick connects again', async () => {
       const bob1 = await connect('/', { auth: { token: (await login(server.url, 'bob')).access_token } });
       const bob2 = await connect('/public', {
