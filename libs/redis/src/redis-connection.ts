@@ -18,7 +18,7 @@ export type RedisQueueBound =
 
 const QUEUE_MAX_LENGTH = 100_000;
 
-const createRedis = (redis: typeof Redis, url: string, bound: RedisQueueBound = 'time') =>
+const createRedis = (redis: typeof Redis, url: string, bound: RedisQueueBound) =>
   redis.createClient({
     url,
     socket: { connectTimeout: 5_000 },

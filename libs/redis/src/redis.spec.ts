@@ -253,9 +253,18 @@ const namespace = `spec-${randomBytes(6).toString('hex')}`;
     const burst = (client: RedisClient) =>
       Array.from({ length: 2_000 }, () => replyWithin(client.publish(channel, payload), 30_000));
     redis.freeze();
-    const timedOut = Promise.allSettled(burst(timed));
+    const timedPublishes = burst(timed);
+    const timedOut = Promise.allSettled(timedPublishes);
     const sent = Promise.allSettled(burst(queued));
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Frozen until the time-bounded connection gives up on a publish: the other one's have waited as long.
+    await Promise.any(
+      timedPublishes.map((publish) =>
+        publish.then(
+          () => Promise.reject(),
+          () => undefined,
+        ),
+      ),
+    );
     redis.thaw();
     const [lost, kept] = await Promise.all([timedOut, sent]);
     expect(kept.filter((result) => result.status === 'rejected')).toHaveLength(0);
